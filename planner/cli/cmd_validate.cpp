@@ -1,0 +1,98 @@
+// validate FILE...: checks data and workload files without planning anything.
+
+#include <map>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "report/table.h"
+#include "specs/loader.h"
+
+namespace planner::cli {
+
+namespace {
+
+struct Checked {
+  std::string file;
+  std::string what;  // "accelerator h100-sxm", "site table (16 sites)"
+  std::vector<util::Diagnostic> problems;
+};
+
+// Expands directories into the JSON files below them.
+std::vector<std::string> expand(const util::FileSystem& fs, const std::vector<std::string>& args) {
+  std::vector<std::string> files;
+  for (const auto& arg : args) {
+    if (fs.kind(arg) == util::FileSystem::Kind::directory) {
+      for (auto& f : fs.json_files_below(arg)) files.push_back(std::move(f));
+    } else {
+      files.push_back(arg);
+    }
+  }
+  return files;
+}
+
+std::string describe(const specs::Catalog& before, const specs::Catalog& after) {
+  if (after.accelerators.size() > before.accelerators.size()) return "accelerator " + after.accelerators.back().id;
+  if (after.systems.size() > before.systems.size()) return "system " + after.systems.back().id;
+  if (after.sites.size() > before.sites.size())
+    return fmt::format("site table ({} sites)", after.sites.size() - before.sites.size());
+  return "";
+}
+
+int validate(Context& ctx) {
+  const auto files = expand(ctx.fs, ctx.vm["files"].as<std::vector<std::string>>());
+  util::Diagnostics diagnostics;
+  specs::Catalog checked;
+  std::vector<Checked> results;
+  for (const auto& file : files) {
+    const specs::Catalog before = checked;
+    specs::load_spec_file(ctx.fs, file, "", checked, diagnostics);
+    results.push_back({file, describe(before, checked), {}});
+  }
+  // References may point into the loaded data (a system file naming a bundled chip).
+  util::Diagnostics ignored;
+  const auto data = specs::load_catalog(ctx.fs, ctx.data_paths, ignored);
+  specs::check_catalog(checked, diagnostics, data.accelerator_ids());
+
+  std::size_t failed = 0;
+  for (auto& r : results) {
+    for (const auto& d : diagnostics.items())
+      if (d.file == r.file) r.problems.push_back(d);
+    failed += r.problems.empty() ? 0 : 1;
+  }
+  if (ctx.format == Format::json) {
+    util::Json list = util::Json::array();
+    for (const auto& r : results) {
+      util::Json problems = util::Json::array();
+      for (const auto& d : r.problems) problems.push_back({{"path", d.json_path}, {"message", d.message}});
+      list.push_back({{"file", r.file}, {"ok", r.problems.empty()}, {"what", r.what}, {"problems", problems}});
+    }
+    print_json(ctx.out, {{"schema_version", 1}, {"files", list}});
+  } else {
+    for (const auto& r : results) {
+      if (r.problems.empty()) ctx.out << fmt::format("ok    {}: {}\n", r.file, r.what);
+      else ctx.out << fmt::format("FAIL  {}: {} problem{}\n", r.file, r.problems.size(), r.problems.size() == 1 ? "" : "s");
+      for (const auto& d : r.problems) ctx.err << d.str() << "\n";
+    }
+    ctx.out << fmt::format("{} file{} checked, {} with problems\n", results.size(), results.size() == 1 ? "" : "s",
+                           failed);
+  }
+  return failed ? kExitUsage : kExitOk;
+}
+
+}  // namespace
+
+std::vector<Command> validate_commands() {
+  return {{"validate", "FILE...", "check accelerator, system and site files (directories: every .json below)",
+           "Reports every problem of every file with its JSON path; exits 2 when any file has a problem.",
+           {Format::table, Format::json},
+           [](po::options_description& desc, po::positional_options_description& positional) {
+             desc.add_options()("files", po::value<std::vector<std::string>>()->required()->value_name("FILE"),
+                                "files or directories to check");
+             positional.add("files", -1);
+           },
+           validate}};
+}
+
+}  // namespace planner::cli

@@ -1,0 +1,151 @@
+#include "specs/catalog.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "specs/loader.h"
+#include "util/json_reader.h"
+#include "util/spellcheck.h"
+
+namespace planner::specs {
+
+namespace {
+
+template <typename T>
+const T* find_by_id(const std::vector<T>& items, std::string_view id) {
+  for (const auto& item : items)
+    if (item.id == id) return &item;
+  return nullptr;
+}
+
+template <typename T>
+std::vector<std::string> ids_of(const std::vector<T>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) out.push_back(item.id);
+  return out;
+}
+
+template <typename T>
+void sort_by_id(std::vector<T>& items) {
+  std::stable_sort(items.begin(), items.end(), [](const T& a, const T& b) { return a.id < b.id; });
+}
+
+std::string join_path(const std::string& dir, std::string_view sub) {
+  return dir.ends_with('/') ? dir + std::string(sub) : dir + "/" + std::string(sub);
+}
+
+}  // namespace
+
+const Accelerator* Catalog::find_accelerator(std::string_view id) const { return find_by_id(accelerators, id); }
+const System* Catalog::find_system(std::string_view id) const { return find_by_id(systems, id); }
+const Site* Catalog::find_site(std::string_view id) const { return find_by_id(sites, id); }
+std::vector<std::string> Catalog::accelerator_ids() const { return ids_of(accelerators); }
+std::vector<std::string> Catalog::system_ids() const { return ids_of(systems); }
+std::vector<std::string> Catalog::site_ids() const { return ids_of(sites); }
+
+void load_spec_file(const util::FileSystem& fs, const std::string& path, std::string_view expected_kind,
+                    Catalog& catalog, util::Diagnostics& diagnostics) {
+  std::string error;
+  const auto text = fs.read(path, error);
+  if (!text) {
+    diagnostics.error(path, "", error);
+    return;
+  }
+  const auto doc = util::parse_json(*text, path, diagnostics);
+  if (!doc) return;
+  const auto kind = read_kind(*doc, path, diagnostics);
+  if (!kind) return;
+  const std::vector<std::string> kinds = {std::string(kKindAccelerator), std::string(kKindSystem),
+                                          std::string(kKindSiteTable)};
+  if (!expected_kind.empty() && *kind != expected_kind) {
+    diagnostics.error(path, "/kind", fmt::format("expected \"{}\" for a file in this folder, got \"{}\"",
+                                                 expected_kind, *kind));
+  } else if (*kind == kKindAccelerator) {
+    if (auto a = read_accelerator(*doc, path, diagnostics)) catalog.accelerators.push_back(std::move(*a));
+  } else if (*kind == kKindSystem) {
+    if (auto s = read_system(*doc, path, diagnostics)) catalog.systems.push_back(std::move(*s));
+  } else if (*kind == kKindSiteTable) {
+    for (auto& site : read_site_table(*doc, path, diagnostics)) catalog.sites.push_back(std::move(site));
+  } else {
+    diagnostics.error(path, "/kind", fmt::format("expected \"accelerator\", \"system\" or \"site_table\", got \"{}\"{}",
+                                                 *kind, util::did_you_mean(*kind, kinds)));
+  }
+}
+
+Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>& paths,
+                     util::Diagnostics& diagnostics) {
+  Catalog catalog;
+  for (const auto& path : paths) {
+    switch (fs.kind(path)) {
+      case util::FileSystem::Kind::missing:
+        diagnostics.error(path, "", "no such file or directory");
+        break;
+      case util::FileSystem::Kind::other:
+        diagnostics.error(path, "", "not a regular file or directory");
+        break;
+      case util::FileSystem::Kind::file:
+        load_spec_file(fs, path, "", catalog, diagnostics);
+        break;
+      case util::FileSystem::Kind::directory: {
+        const std::pair<std::string_view, std::string_view> folders[] = {
+            {kAcceleratorDir, kKindAccelerator}, {kSystemDir, kKindSystem}, {kSiteDir, kKindSiteTable}};
+        bool any = false;
+        for (const auto& [folder, kind] : folders) {
+          const std::string sub = join_path(path, folder);
+          if (fs.kind(sub) != util::FileSystem::Kind::directory) continue;
+          any = true;
+          for (const auto& file : fs.json_files_below(sub)) load_spec_file(fs, file, kind, catalog, diagnostics);
+        }
+        if (!any)
+          diagnostics.error(path, "",
+                            "no accelerators/, systems/ or sites/ folder here; a data directory is laid out like "
+                            "hw_specs/, or name single JSON files instead");
+        break;
+      }
+    }
+  }
+  check_catalog(catalog, diagnostics);
+  return catalog;
+}
+
+namespace {
+
+// Reports ids defined twice. Accelerators and systems share one namespace,
+// since commands accept either where a chip is asked for.
+void check_unique_ids(const Catalog& catalog, util::Diagnostics& diagnostics) {
+  std::map<std::string, std::string> chip_ids;  // id -> file
+  auto check = [&](std::map<std::string, std::string>& seen, const std::string& id, const std::string& file,
+                   const std::string& path, std::string_view what) {
+    const auto [it, inserted] = seen.emplace(id, file);
+    if (!inserted)
+      diagnostics.error(file, path,
+                        fmt::format("duplicate {} id \"{}\", also defined in {}; ids must be unique across all "
+                                    "data files (use --no-bundled to replace the bundled data)",
+                                    what, id, it->second));
+  };
+  for (const auto& a : catalog.accelerators) check(chip_ids, a.id, a.file, "/id", "accelerator");
+  for (const auto& s : catalog.systems) check(chip_ids, s.id, s.file, "/id", "system");
+  std::map<std::string, std::string> site_ids;
+  for (const auto& s : catalog.sites) check(site_ids, s.id, s.file, s.json_path + "/id", "site");
+}
+
+}  // namespace
+
+void check_catalog(Catalog& catalog, util::Diagnostics& diagnostics,
+                   const std::vector<std::string>& other_accelerators) {
+  check_unique_ids(catalog, diagnostics);
+  auto chips = catalog.accelerator_ids();
+  chips.insert(chips.end(), other_accelerators.begin(), other_accelerators.end());
+  for (const auto& s : catalog.systems) {
+    if (std::find(chips.begin(), chips.end(), s.accelerator) == chips.end())
+      diagnostics.error(s.file, "/accelerator",
+                        fmt::format("unknown accelerator \"{}\"{}", s.accelerator, util::did_you_mean(s.accelerator, chips)));
+  }
+  sort_by_id(catalog.accelerators);
+  sort_by_id(catalog.systems);
+  sort_by_id(catalog.sites);
+}
+
+}  // namespace planner::specs

@@ -1,0 +1,52 @@
+#pragma once
+// Everything the planner knows about hardware and sites, loaded from one or
+// more data paths (the bundled hw_specs/ and the user's own), with ids checked
+// for clashes and references checked across files.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "specs/accelerator.h"
+#include "specs/site.h"
+#include "specs/system.h"
+#include "util/diagnostics.h"
+#include "util/file_system.h"
+
+namespace planner::specs {
+
+struct Catalog {
+  // Each sorted by id, so output never depends on the order files were read in.
+  std::vector<Accelerator> accelerators;
+  std::vector<System> systems;
+  std::vector<Site> sites;
+
+  const Accelerator* find_accelerator(std::string_view id) const;
+  const System* find_system(std::string_view id) const;
+  const Site* find_site(std::string_view id) const;
+  std::vector<std::string> accelerator_ids() const;
+  std::vector<std::string> system_ids() const;
+  std::vector<std::string> site_ids() const;
+};
+
+// Sub-folders of a data directory read by this stage, each holding files of one kind.
+inline constexpr std::string_view kAcceleratorDir = "accelerators";
+inline constexpr std::string_view kSystemDir = "systems";
+inline constexpr std::string_view kSiteDir = "sites";
+
+// Loads each path in order: a directory laid out like hw_specs/ (accelerators/,
+// systems/, sites/; any may be absent) or a single accelerator, system or
+// site-table file. Then checks that ids are unique and references resolve.
+Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>& paths,
+                     util::Diagnostics& diagnostics);
+
+// Adds one file to `catalog`. `expected_kind` empty means any kind this stage reads.
+void load_spec_file(const util::FileSystem& fs, const std::string& path, std::string_view expected_kind,
+                    Catalog& catalog, util::Diagnostics& diagnostics);
+
+// Duplicate ids, and systems naming an accelerator that is neither in the
+// catalog nor in `other_accelerators`. Sorts the catalog.
+void check_catalog(Catalog& catalog, util::Diagnostics& diagnostics,
+                   const std::vector<std::string>& other_accelerators = {});
+
+}  // namespace planner::specs

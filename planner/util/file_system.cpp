@@ -1,0 +1,91 @@
+#include "util/file_system.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace planner::util {
+
+namespace fs = std::filesystem;
+
+// Input files larger than this are refused rather than read: no spec, site or
+// workload file is anywhere near it, and it keeps a stray binary from eating memory.
+constexpr std::uintmax_t kMaxInputBytes = 64ull << 20;
+
+FileSystem::Kind RealFileSystem::kind(const std::string& path) const {
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) return Kind::missing;
+  if (fs::is_regular_file(status)) return Kind::file;
+  if (fs::is_directory(status)) return Kind::directory;
+  return Kind::other;
+}
+
+std::optional<std::string> RealFileSystem::read(const std::string& path, std::string& error) const {
+  switch (kind(path)) {
+    case Kind::missing: error = "no such file"; return std::nullopt;
+    case Kind::directory: error = "is a directory, expected a JSON file"; return std::nullopt;
+    case Kind::other: error = "not a regular file"; return std::nullopt;
+    case Kind::file: break;
+  }
+  std::error_code ec;
+  if (fs::file_size(path, ec) > kMaxInputBytes) {
+    error = "file is larger than 64 MiB";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::string("cannot read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (in.bad()) {
+    error = std::string("cannot read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  return contents.str();
+}
+
+std::vector<std::string> RealFileSystem::json_files_below(const std::string& dir) const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".json") out.push_back(it->path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+namespace {
+bool is_below(const std::string& path, const std::string& dir) {
+  const std::string prefix = dir.ends_with('/') ? dir : dir + "/";
+  return path.starts_with(prefix);
+}
+}  // namespace
+
+FileSystem::Kind MemoryFileSystem::kind(const std::string& path) const {
+  if (files_.count(path)) return Kind::file;
+  for (const auto& [name, _] : files_)
+    if (is_below(name, path)) return Kind::directory;
+  return Kind::missing;
+}
+
+std::optional<std::string> MemoryFileSystem::read(const std::string& path, std::string& error) const {
+  if (const auto it = files_.find(path); it != files_.end()) return it->second;
+  error = kind(path) == Kind::directory ? "is a directory, expected a JSON file" : "no such file";
+  return std::nullopt;
+}
+
+std::vector<std::string> MemoryFileSystem::json_files_below(const std::string& dir) const {
+  std::vector<std::string> out;
+  for (const auto& [name, _] : files_)
+    if (is_below(name, dir) && name.ends_with(".json")) out.push_back(name);
+  return out;
+}
+
+}  // namespace planner::util

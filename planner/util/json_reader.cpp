@@ -1,0 +1,251 @@
+#include "util/json_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "util/spellcheck.h"
+
+namespace planner::util {
+
+namespace {
+
+// Tracks where the parser is, so a duplicate key can be reported with its path.
+struct ParseFrame {
+  bool is_array = false;
+  std::size_t next_index = 0;
+  std::string key;
+  std::set<std::string> keys;
+};
+
+std::string current_pointer(const std::vector<ParseFrame>& frames) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < frames.size(); ++i) {
+    const auto& f = frames[i];
+    out = f.is_array ? json_pointer_append(out, f.next_index - 1) : json_pointer_append(out, f.key);
+  }
+  return out;
+}
+
+// nlohmann's messages start with "[json.exception.parse_error.101] parse error at ...";
+// users need the part after the bracket.
+std::string strip_exception_prefix(std::string message) {
+  if (message.starts_with("[json.exception.")) {
+    if (const auto end = message.find("] "); end != std::string::npos) message.erase(0, end + 2);
+  }
+  return message;
+}
+
+}  // namespace
+
+std::optional<Json> parse_json(std::string_view text, const std::string& file, Diagnostics& diagnostics) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    diagnostics.error(file, "", "file is empty, expected a JSON object");
+    return std::nullopt;
+  }
+  std::vector<ParseFrame> frames;
+  std::optional<std::string> duplicate;
+  auto track = [&](int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    using E = Json::parse_event_t;
+    const bool starts_value = event == E::object_start || event == E::array_start || event == E::value;
+    if (starts_value && !frames.empty() && frames.back().is_array) ++frames.back().next_index;
+    switch (event) {
+      case E::object_start: frames.push_back({}); break;
+      case E::array_start: frames.push_back({true, 0, {}, {}}); break;
+      case E::object_end:
+      case E::array_end: frames.pop_back(); break;
+      case E::key: {
+        auto& frame = frames.back();
+        frame.key = parsed.get<std::string>();
+        if (!frame.keys.insert(frame.key).second && !duplicate) {
+          frames.push_back({});  // so that current_pointer includes this key
+          duplicate = current_pointer(frames);
+          frames.pop_back();
+        }
+        break;
+      }
+      case E::value: break;
+    }
+    return true;
+  };
+  try {
+    Json parsed = Json::parse(text.begin(), text.end(), track, /*allow_exceptions=*/true,
+                              /*ignore_comments=*/false);
+    if (duplicate) {
+      diagnostics.error(file, *duplicate, "duplicate key; each key may appear once in an object");
+      return std::nullopt;
+    }
+    return parsed;
+  } catch (const Json::exception& e) {
+    diagnostics.error(file, "", "invalid JSON: " + strip_exception_prefix(e.what()));
+    return std::nullopt;
+  }
+}
+
+bool Range::contains(double value) const {
+  if (!std::isfinite(value)) return false;
+  if (min_exclusive ? value <= min : value < min) return false;
+  return value <= max;
+}
+
+std::string Range::str() const {
+  return fmt::format("{}{}, {}]", min_exclusive ? "(" : "[", format_number(min), format_number(max));
+}
+
+std::string json_pointer_append(const std::string& parent, std::string_view key) {
+  std::string out = parent + "/";
+  for (const char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string json_pointer_append(const std::string& parent, std::size_t index) {
+  return parent + "/" + std::to_string(index);
+}
+
+std::string format_number(double value) {
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
+    return fmt::format("{}", static_cast<long long>(value));
+  return fmt::format("{}", value);
+}
+
+std::string describe_json(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::object: return "an object";
+    case Json::value_t::array: return "an array";
+    case Json::value_t::null: return "null";
+    case Json::value_t::number_float: return format_number(value.get<double>());
+    case Json::value_t::string: {
+      std::string text = value.dump();
+      if (text.size() > 42) text = text.substr(0, 39) + "...\"";
+      return text;
+    }
+    default: return value.dump();
+  }
+}
+
+bool check_range(double value, const Range& range, const std::string& file, const std::string& path,
+                 Diagnostics& diagnostics) {
+  if (range.contains(value)) return true;
+  diagnostics.error(file, path, fmt::format("{} is out of range: expected a value in {}", format_number(value),
+                                            range.str()));
+  return false;
+}
+
+ObjectReader::ObjectReader(const Json& node, std::string path, const std::string& file, Diagnostics& diagnostics)
+    : path_(std::move(path)), file_(&file), diagnostics_(&diagnostics) {
+  if (node.is_object()) object_ = &node;
+  else diagnostics.error(file, path_, "expected an object, got " + describe_json(node));
+}
+
+bool ObjectReader::has(std::string_view key) const {
+  return object_ && object_->contains(key);
+}
+
+void ObjectReader::error_at(std::string_view key, std::string message) const {
+  diagnostics_->error(*file_, path_of(key), std::move(message));
+}
+
+const Json* ObjectReader::member(std::string_view key, Presence presence) {
+  known_.emplace_back(key);
+  if (!object_) return nullptr;
+  const auto it = object_->find(key);
+  if (it == object_->end()) {
+    if (presence == Presence::required) error_at(key, "required key is missing");
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::optional<std::string> ObjectReader::string(std::string_view key, Presence presence) {
+  const Json* value = member(key, presence);
+  if (!value) return std::nullopt;
+  if (!value->is_string()) {
+    error_at(key, "expected a string, got " + describe_json(*value));
+    return std::nullopt;
+  }
+  auto text = value->get<std::string>();
+  if (text.empty()) {
+    error_at(key, "expected a non-empty string");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<double> ObjectReader::number(std::string_view key, Presence presence, const Range& range) {
+  const Json* value = member(key, presence);
+  if (!value) return std::nullopt;
+  if (!value->is_number()) {
+    error_at(key, "expected a number, got " + describe_json(*value));
+    return std::nullopt;
+  }
+  const double number = value->get<double>();
+  if (!check_range(number, range, *file_, path_of(key), *diagnostics_)) return std::nullopt;
+  return number;
+}
+
+std::optional<std::int64_t> ObjectReader::integer(std::string_view key, Presence presence, const Range& range) {
+  const Json* value = member(key, presence);
+  if (!value) return std::nullopt;
+  if (!value->is_number() || value->get<double>() != std::floor(value->get<double>())) {
+    error_at(key, "expected a whole number, got " + describe_json(*value));
+    return std::nullopt;
+  }
+  const double number = value->get<double>();
+  if (!check_range(number, range, *file_, path_of(key), *diagnostics_)) return std::nullopt;
+  return static_cast<std::int64_t>(number);
+}
+
+std::optional<bool> ObjectReader::boolean(std::string_view key, Presence presence) {
+  const Json* value = member(key, presence);
+  if (!value) return std::nullopt;
+  if (!value->is_boolean()) {
+    error_at(key, "expected true or false, got " + describe_json(*value));
+    return std::nullopt;
+  }
+  return value->get<bool>();
+}
+
+std::optional<std::string> ObjectReader::choice(std::string_view key, Presence presence,
+                                                const std::vector<std::string>& choices) {
+  auto text = string(key, presence);
+  if (!text) return std::nullopt;
+  if (std::find(choices.begin(), choices.end(), *text) != choices.end()) return text;
+  std::string list;
+  for (const auto& c : choices) list += (list.empty() ? "\"" : ", \"") + c + "\"";
+  error_at(key, fmt::format("expected one of {}, got \"{}\"{}", list, *text, did_you_mean(*text, choices)));
+  return std::nullopt;
+}
+
+std::optional<ObjectReader> ObjectReader::object(std::string_view key, Presence presence) {
+  const Json* value = member(key, presence);
+  if (!value) return std::nullopt;
+  ObjectReader child(*value, path_of(key), *file_, *diagnostics_);
+  if (!child.valid()) return std::nullopt;
+  return child;
+}
+
+const Json* ObjectReader::array(std::string_view key, Presence presence) {
+  const Json* value = member(key, presence);
+  if (!value) return nullptr;
+  if (!value->is_array()) {
+    error_at(key, "expected an array, got " + describe_json(*value));
+    return nullptr;
+  }
+  return value;
+}
+
+void ObjectReader::finish() const {
+  if (!object_) return;
+  for (const auto& [key, _] : object_->items()) {
+    if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+    error_at(key, "unknown key" + did_you_mean(key, known_));
+  }
+}
+
+}  // namespace planner::util
