@@ -1,0 +1,83 @@
+#pragma once
+// What a user asks for: pre-train a model on N tokens by a deadline, or serve
+// a model at a demand and latency target. Read from examples/*.json.
+
+#include <optional>
+#include <string>
+
+#include "specs/accelerator.h"
+
+namespace planner::workload {
+
+enum class Attention { mha, gqa, mla };
+enum class FfnType { swiglu, gelu };  // swiglu: 3 matrices (gate, up, down); gelu: 2
+enum class Kind { training, inference };
+
+// Multi-head latent attention (DeepSeek-V2/V3): keys and values are
+// compressed to a latent of kv_lora_rank, queries to q_lora_rank.
+struct MlaShape {
+  int kv_lora_rank = 0;
+  int q_lora_rank = 0;  // 0: queries are not compressed
+  int rope_dim = 0;     // decoupled rotary part of each query and key head
+  int head_dim = 0;     // per-head dimension of the non-rotary query/key part and of values
+};
+
+struct MoeShape {
+  int experts = 0;            // routed experts per MoE layer
+  int top_k = 0;              // routed experts per token
+  int shared_experts = 0;     // always-active experts per MoE layer
+  int expert_ffn_hidden = 0;  // FFN width of one expert
+  int dense_layers = 0;       // the first layers use a dense FFN of ffn_hidden
+};
+
+struct ModelShape {
+  int layers = 0;
+  int hidden = 0;
+  int ffn_hidden = 0;  // dense FFN width (of the dense layers, for MoE)
+  int heads = 0;
+  int kv_heads = 0;    // = heads for MHA
+  int vocab = 0;
+  Attention attention = Attention::gqa;
+  FfnType ffn_type = FfnType::swiglu;
+  bool tied_embeddings = false;  // input and output embeddings share one matrix
+  std::optional<MlaShape> mla;
+  std::optional<MoeShape> moe;
+
+  int head_dim() const { return hidden / heads; }
+};
+
+struct TrainingJob {
+  int seq_len = 0;
+  double global_batch_tokens = 0;  // tokens per optimizer step
+  double tokens = 0;               // tokens to train on
+  std::optional<double> deadline_days;
+  bool flash_attention = true;     // attention scores are never stored (FlashAttention)
+};
+
+struct InferenceJob {
+  int input_tokens = 0;   // prompt length per request
+  int output_tokens = 0;  // generated tokens per request
+  // Demand: exactly one of these is set.
+  std::optional<double> output_tokens_per_s;
+  std::optional<double> requests_per_s;
+  std::optional<double> ttft_ms;  // time to first token target
+  std::optional<double> tpot_ms;  // time per output token target
+  // Speculative decoding (multi-token prediction): mean tokens accepted per
+  // decode step, >= 1. DeepSeek-V3's MTP reports 1.8 (85-90% acceptance).
+  double tokens_per_step = 1.0;
+};
+
+struct Workload {
+  std::string name;
+  std::string file;
+  Kind kind = Kind::training;
+  ModelShape model;
+  specs::Precision precision = specs::Precision::bf16;
+  TrainingJob training;    // when kind == training
+  InferenceJob inference;  // when kind == inference
+
+  // Output tokens per second the demand asks for (requests converted with output_tokens).
+  double demanded_output_tokens_per_s() const;
+};
+
+}  // namespace planner::workload
