@@ -1,5 +1,6 @@
 // validate FILE...: checks data and workload files without planning anything.
 
+#include <algorithm>
 #include <map>
 #include <ostream>
 
@@ -8,6 +9,7 @@
 #include "cli/commands.h"
 #include "report/table.h"
 #include "specs/loader.h"
+#include "workload/loader.h"
 
 namespace planner::cli {
 
@@ -19,14 +21,19 @@ struct Checked {
   std::vector<util::Diagnostic> problems;
 };
 
-// Expands directories into the JSON files below them.
+// Expands directories into the JSON files below them. A file named twice
+// (a directory and a file in it) is checked once: read twice, its id would
+// clash with itself.
 std::vector<std::string> expand(const util::FileSystem& fs, const std::vector<std::string>& args) {
   std::vector<std::string> files;
+  auto add = [&](std::string file) {
+    if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(std::move(file));
+  };
   for (const auto& arg : args) {
     if (fs.kind(arg) == util::FileSystem::Kind::directory) {
-      for (auto& f : fs.json_files_below(arg)) files.push_back(std::move(f));
+      for (auto& f : fs.json_files_below(arg)) add(std::move(f));
     } else {
-      files.push_back(arg);
+      add(arg);
     }
   }
   return files;
@@ -40,12 +47,30 @@ std::string describe(const specs::Catalog& before, const specs::Catalog& after) 
   return "";
 }
 
+// True when `file` parses and its "kind" names a workload. Problems are left
+// for the loader that the file is then given to.
+bool is_workload_file(const util::FileSystem& fs, const std::string& file) {
+  std::string error;
+  const auto text = fs.read(file, error);
+  if (!text) return false;
+  util::Diagnostics ignored;
+  const auto doc = util::parse_json(*text, file, ignored);
+  if (!doc) return false;
+  const auto kind = specs::read_kind(*doc, file, ignored);
+  return kind && workload::is_workload_kind(*kind);
+}
+
 int validate(Context& ctx) {
   const auto files = expand(ctx.fs, ctx.vm["files"].as<std::vector<std::string>>());
   util::Diagnostics diagnostics;
   specs::Catalog checked;
   std::vector<Checked> results;
   for (const auto& file : files) {
+    if (is_workload_file(ctx.fs, file)) {
+      const auto w = workload::load_workload(ctx.fs, file, diagnostics);
+      results.push_back({file, w ? fmt::format("{} workload {}", workload::to_string(w->kind), w->name) : "", {}});
+      continue;
+    }
     const specs::Catalog before = checked;
     specs::load_spec_file(ctx.fs, file, "", checked, diagnostics);
     results.push_back({file, describe(before, checked), {}});
@@ -84,7 +109,7 @@ int validate(Context& ctx) {
 }  // namespace
 
 std::vector<Command> validate_commands() {
-  return {{"validate", "FILE...", "check accelerator, system and site files (directories: every .json below)",
+  return {{"validate", "FILE...", "check accelerator, system, site and workload files (directories: every .json below)",
            "Reports every problem of every file with its JSON path; exits 2 when any file has a problem.",
            {Format::table, Format::json},
            [](po::options_description& desc, po::positional_options_description& positional) {

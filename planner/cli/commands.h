@@ -9,6 +9,7 @@ namespace planner::cli {
 
 std::vector<Command> specs_commands();     // specs list|show, sites list|show
 std::vector<Command> validate_commands();  // validate
+std::vector<Command> estimate_commands();  // estimate
 
 // Prints JSON for scripts: two-space indent, keys sorted, a final newline.
 void print_json(std::ostream& out, const util::Json& doc);

@@ -58,7 +58,7 @@ void load_spec_file(const util::FileSystem& fs, const std::string& path, std::st
   const auto kind = read_kind(*doc, path, diagnostics);
   if (!kind) return;
   const std::vector<std::string> kinds = {std::string(kKindAccelerator), std::string(kKindSystem),
-                                          std::string(kKindSiteTable)};
+                                          std::string(kKindSiteTable), std::string(kKindModelConstants)};
   if (!expected_kind.empty() && *kind != expected_kind) {
     diagnostics.error(path, "/kind", fmt::format("expected \"{}\" for a file in this folder, got \"{}\"",
                                                  expected_kind, *kind));
@@ -68,8 +68,15 @@ void load_spec_file(const util::FileSystem& fs, const std::string& path, std::st
     if (auto s = read_system(*doc, path, diagnostics)) catalog.systems.push_back(std::move(*s));
   } else if (*kind == kKindSiteTable) {
     for (auto& site : read_site_table(*doc, path, diagnostics)) catalog.sites.push_back(std::move(site));
+  } else if (*kind == kKindModelConstants) {
+    auto constants = read_model_constants(*doc, path, diagnostics);
+    if (constants && catalog.constants)
+      diagnostics.error(path, "", "model constants are already loaded from " + catalog.constants->file +
+                                      "; pass --no-bundled to use your own");
+    else if (constants)
+      catalog.constants = std::move(*constants);
   } else {
-    diagnostics.error(path, "/kind", fmt::format("expected \"accelerator\", \"system\" or \"site_table\", got \"{}\"{}",
+    diagnostics.error(path, "/kind", fmt::format("expected \"accelerator\", \"system\", \"site_table\" or \"model_constants\", got \"{}\"{}",
                                                  *kind, util::did_you_mean(*kind, kinds)));
   }
 }
@@ -90,7 +97,8 @@ Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>&
         break;
       case util::FileSystem::Kind::directory: {
         const std::pair<std::string_view, std::string_view> folders[] = {
-            {kAcceleratorDir, kKindAccelerator}, {kSystemDir, kKindSystem}, {kSiteDir, kKindSiteTable}};
+            {kAcceleratorDir, kKindAccelerator}, {kSystemDir, kKindSystem}, {kSiteDir, kKindSiteTable},
+            {kModelDir, kKindModelConstants}};
         bool any = false;
         for (const auto& [folder, kind] : folders) {
           const std::string sub = join_path(path, folder);
@@ -138,6 +146,11 @@ void check_catalog(Catalog& catalog, util::Diagnostics& diagnostics,
   check_unique_ids(catalog, diagnostics);
   auto chips = catalog.accelerator_ids();
   chips.insert(chips.end(), other_accelerators.begin(), other_accelerators.end());
+  if (catalog.constants)
+    for (const auto& [chip, _] : catalog.constants->per_chip)
+      if (std::find(chips.begin(), chips.end(), chip) == chips.end())
+        diagnostics.error(catalog.constants->file, util::json_pointer_append("/chips", chip),
+                          fmt::format("unknown accelerator \"{}\"{}", chip, util::did_you_mean(chip, chips)));
   for (const auto& s : catalog.systems) {
     if (std::find(chips.begin(), chips.end(), s.accelerator) == chips.end())
       diagnostics.error(s.file, "/accelerator",

@@ -3,11 +3,13 @@
 // more data paths (the bundled hw_specs/ and the user's own), with ids checked
 // for clashes and references checked across files.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "specs/accelerator.h"
+#include "specs/constants.h"
 #include "specs/site.h"
 #include "specs/system.h"
 #include "util/diagnostics.h"
@@ -20,6 +22,8 @@ struct Catalog {
   std::vector<Accelerator> accelerators;
   std::vector<System> systems;
   std::vector<Site> sites;
+  // The performance model's constants (hw_specs/model/constants.json); at most one file.
+  std::optional<ModelConstants> constants;
 
   const Accelerator* find_accelerator(std::string_view id) const;
   const System* find_system(std::string_view id) const;
@@ -33,6 +37,7 @@ struct Catalog {
 inline constexpr std::string_view kAcceleratorDir = "accelerators";
 inline constexpr std::string_view kSystemDir = "systems";
 inline constexpr std::string_view kSiteDir = "sites";
+inline constexpr std::string_view kModelDir = "model";
 
 // Loads each path in order: a directory laid out like hw_specs/ (accelerators/,
 // systems/, sites/; any may be absent) or a single accelerator, system or

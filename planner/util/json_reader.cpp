@@ -122,7 +122,13 @@ std::string describe_json(const Json& value) {
     case Json::value_t::number_float: return format_number(value.get<double>());
     case Json::value_t::string: {
       std::string text = value.dump();
-      if (text.size() > 42) text = text.substr(0, 39) + "...\"";
+      if (text.size() > 42) {
+        // Cut at the start of a UTF-8 character: half a character is invalid
+        // UTF-8, which nlohmann refuses to dump (validate --format json).
+        std::size_t cut = 39;
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+        text = text.substr(0, cut) + "...\"";
+      }
       return text;
     }
     default: return value.dump();

@@ -23,8 +23,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates) {
-  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  // A candidate that extends the word ("h100" -> "h100-sxm") is what a user
+  // abbreviating an id meant; the shortest such wins.
   std::optional<std::string> best;
+  if (word.size() >= 2) {
+    for (const auto& candidate : candidates)
+      if (candidate.starts_with(word) && (!best || candidate.size() < best->size())) best = candidate;
+    if (best) return best;
+  }
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
   std::size_t best_distance = limit + 1;
   for (const auto& candidate : candidates) {
     const std::size_t d = edit_distance(word, candidate);

@@ -11,8 +11,9 @@ namespace planner::util {
 // Levenshtein distance, insertions, deletions and substitutions costing 1.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-// The candidate closest to `word`, if it is within a distance of
-// max(2, word.size() / 3); ties go to the earliest candidate.
+// The shortest candidate that starts with `word`; else the candidate closest
+// to `word`, if within a distance of max(2, word.size() / 3), ties going to
+// the earliest candidate.
 std::optional<std::string> closest_match(std::string_view word,
                                          const std::vector<std::string>& candidates);
 

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "specs/accelerator.h"
 
@@ -12,6 +13,11 @@ namespace planner::workload {
 enum class Attention { mha, gqa, mla };
 enum class FfnType { swiglu, gelu };  // swiglu: 3 matrices (gate, up, down); gelu: 2
 enum class Kind { training, inference };
+
+// The spellings used in workload files: "mha", "swiglu", "training".
+std::string_view to_string(Attention a);
+std::string_view to_string(FfnType f);
+std::string_view to_string(Kind k);
 
 // Multi-head latent attention (DeepSeek-V2/V3): keys and values are
 // compressed to a latent of kv_lora_rank, queries to q_lora_rank.
@@ -43,7 +49,9 @@ struct ModelShape {
   std::optional<MlaShape> mla;
   std::optional<MoeShape> moe;
 
-  int head_dim() const { return hidden / heads; }
+  // Per-head dimension of queries, keys and values: hidden / heads, or for
+  // MLA the stated head_dim (DeepSeek-V3: 128, while hidden / heads is 56).
+  int head_dim() const { return mla ? mla->head_dim : hidden / heads; }
 };
 
 struct TrainingJob {
@@ -68,8 +76,10 @@ struct InferenceJob {
 };
 
 struct Workload {
-  std::string name;
+  std::string name;         // an id: lower-case letters, digits, '-', '.', '_'
   std::string file;
+  std::string description;  // free text, may be empty
+  std::string source;       // where the model shape comes from (paper, config); may be empty
   Kind kind = Kind::training;
   ModelShape model;
   specs::Precision precision = specs::Precision::bf16;

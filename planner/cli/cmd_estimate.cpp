@@ -1,0 +1,118 @@
+// estimate WORKLOAD --chip ID --count N [--layout SPEC]: predicts one
+// workload on one chip type and count, searching the layouts not pinned.
+
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "perf/hardware.h"
+#include "report/estimate_report.h"
+#include "report/table.h"
+#include "search/layout_search.h"
+#include "util/spellcheck.h"
+#include "workload/loader.h"
+
+namespace planner::cli {
+
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+// Largest chip count accepted: ten million chips is beyond any planned cluster.
+constexpr long long kMaxChipCount = 10'000'000;
+
+void add_estimate_options(po::options_description& desc, po::positional_options_description& positional) {
+  desc.add_options()
+      ("workload", po::value<std::string>()->required()->value_name("WORKLOAD"), "workload file (examples/*.json)")
+      ("chip", po::value<std::string>()->required()->value_name("ID"), "accelerator or system id (specs list)")
+      ("count", po::value<long long>()->required()->value_name("N"), "chips available")
+      ("layout", po::value<std::string>()->default_value("")->value_name("SPEC"),
+       "pin layout keys, e.g. tp=8,pp=16,dp=64,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1 (training) or "
+       "tp=8,ep=1,batch=256,disagg=off (inference); omitted keys are searched")
+      ("top", po::value<int>()->default_value(5)->value_name("K"), "how many layouts to report (best and runners-up)");
+  positional.add("workload", 1);
+}
+
+// Explains why no training layout ran, for exit code 1.
+std::string explain_training_failure(const perf::TrainingModel& model, const perf::Hardware& hw,
+                                     const search::TrainingSearch& s, long long count) {
+  if (s.nearest_memory_miss) {
+    const auto& miss = *s.nearest_memory_miss;
+    return fmt::format(
+        "no layout fits in memory on {} chips: the nearest miss needs {} GiB per chip at {}; {} has {} GiB "
+        "({} usable). More chips, a chip with more memory, or a smaller global batch per replica would help.\n",
+        report::grouped(static_cast<double>(count)), report::fixed(miss.estimate.memory.total() / kGiB, 1),
+        miss.layout.str(), hw.chip_id, report::fixed(hw.hbm_total_bytes / 1e9, 0),
+        report::fixed(hw.hbm_bytes / kGiB, 1));
+  }
+  if (s.first_rule_broken)
+    return "no layout is valid: " + perf::describe(perf::first_problem(model, *s.first_rule_broken), model,
+                                                   *s.first_rule_broken) + "\n";
+  return fmt::format("no layout uses at most {} chips with the pinned keys\n", count);
+}
+
+int estimate(Context& ctx) {
+  const auto* catalog = ctx.catalog();
+  if (!catalog) return kExitUsage;
+  util::Diagnostics diagnostics;
+  const auto workload = workload::load_workload(ctx.fs, ctx.vm["workload"].as<std::string>(), diagnostics);
+  if (!workload) {
+    ctx.err << diagnostics.str();
+    return kExitUsage;
+  }
+  const auto& chip = ctx.vm["chip"].as<std::string>();
+  const long long count = ctx.vm["count"].as<long long>();
+  if (count < 1 || count > kMaxChipCount) {
+    ctx.err << fmt::format("clusterplan estimate: --count: expected a whole number from 1 to {}, got {}\n",
+                           kMaxChipCount, count);
+    return kExitUsage;
+  }
+  if (!catalog->find_accelerator(chip) && !catalog->find_system(chip)) {
+    auto ids = catalog->accelerator_ids();
+    for (auto& s : catalog->system_ids()) ids.push_back(s);
+    ctx.err << fmt::format("clusterplan estimate: --chip: no accelerator or system \"{}\"{}\n", chip,
+                           util::did_you_mean(chip, ids));
+    return kExitUsage;
+  }
+  perf::HardwareProblem problem;
+  const auto hw = perf::make_hardware(*catalog, chip, workload->precision, problem);
+  if (!hw) {
+    ctx.err << "clusterplan estimate: " << problem.message << "\n";
+    return kExitInfeasible;
+  }
+  std::vector<std::string> errors;
+  const auto& spec = ctx.vm["layout"].as<std::string>();
+  if (workload->kind == workload::Kind::training) {
+    const auto pins = perf::parse_training_layout(spec, errors);
+    if (!errors.empty()) {
+      for (const auto& e : errors) ctx.err << "clusterplan estimate: --layout: " << e << "\n";
+      return kExitUsage;
+    }
+    const auto model = perf::make_training_model(*workload);
+    const auto result = search::search_training(model, *hw, count, pins, std::max(1, ctx.vm["top"].as<int>()));
+    if (result.best.empty()) {
+      ctx.err << explain_training_failure(model, *hw, result, count);
+      return kExitInfeasible;
+    }
+    const report::EstimateHeader header{workload->name, chip, std::string(specs::to_string(workload->precision)),
+                                        count, hw->peak_flops / 1e12};
+    if (ctx.format == Format::json) print_json(ctx.out, report::training_estimate_json(header, result));
+    else ctx.out << report::training_estimate_table(header, result);
+    return kExitOk;
+  }
+  ctx.err << "clusterplan estimate: inference workloads are not modelled yet\n";
+  return kExitInfeasible;
+}
+
+}  // namespace
+
+std::vector<Command> estimate_commands() {
+  return {{"estimate", "WORKLOAD --chip ID --count N",
+           "predict a workload on one chip type: best layout, step time, MFU, memory, days",
+           "Without --layout every valid layout is searched; --layout pins some keys. Exits 1 when no layout "
+           "runs, naming the nearest miss.",
+           {Format::table, Format::json}, add_estimate_options, estimate}};
+}
+
+}  // namespace planner::cli

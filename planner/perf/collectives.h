@@ -1,0 +1,28 @@
+#pragma once
+// Collective communication times. A group of n chips placed with a stride
+// between members lies inside one scale-up domain when stride x n fits in the
+// domain; otherwise its traffic crosses the scale-out network, each chip
+// through its own NIC (rail-optimised), so the per-chip scale-out bandwidth
+// is the bottleneck.
+
+#include "perf/hardware.h"
+
+namespace planner::perf {
+
+struct Link {
+  double bytes_per_s = 0;
+  double latency_s = 0;
+};
+
+// The link a group of `n` chips spaced `stride` apart uses.
+Link group_link(const Hardware& hw, long long n, long long stride);
+
+// Ring reduce-scatter or all-gather of a `bytes` buffer over n chips:
+// (n-1)/n of the buffer crosses each chip's link, in n-1 steps.
+double ring_gather_time(double bytes, int n, const Link& link);
+// Ring all-reduce: a reduce-scatter then an all-gather, 2(n-1)/n of the buffer.
+double ring_all_reduce_time(double bytes, int n, const Link& link);
+// All-to-all where each chip sends `bytes` in all, (n-1)/n of it to others.
+double all_to_all_time(double bytes, int n, const Link& link);
+
+}  // namespace planner::perf

@@ -1,0 +1,65 @@
+#include "perf/hardware.h"
+
+#include <fmt/format.h>
+
+namespace planner::perf {
+
+using specs::Constant;
+
+namespace {
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr double kGB = 1e9;
+}  // namespace
+
+std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string_view chip_or_system_id,
+                                      specs::Precision precision, HardwareProblem& problem) {
+  const specs::System* system = catalog.find_system(chip_or_system_id);
+  const specs::Accelerator* chip =
+      catalog.find_accelerator(system ? std::string_view(system->accelerator) : chip_or_system_id);
+  if (!chip) {
+    problem.message = fmt::format("no accelerator or system \"{}\"", chip_or_system_id);
+    return std::nullopt;
+  }
+  if (!catalog.constants) {
+    problem.message = "no model constants loaded (hw_specs/model/constants.json)";
+    return std::nullopt;
+  }
+  const auto peak_tflops = chip->peak_tflops(precision);
+  if (!peak_tflops) {
+    problem.message = fmt::format("{} has no dense {} peak in its spec sheet", chip->id, specs::to_string(precision));
+    return std::nullopt;
+  }
+  const auto& k = *catalog.constants;
+  auto c = [&](Constant which) { return k.value(which, chip->id); };
+
+  Hardware hw;
+  hw.chip_id = chip->id;
+  hw.system_id = system ? system->id : "";
+  hw.peak_flops = *peak_tflops * 1e12;
+  hw.matmul_flops = hw.peak_flops * c(Constant::matmul_efficiency);
+  hw.attention_flops = chip->bf16_tflops.value * 1e12 * c(Constant::attention_efficiency);
+  hw.vector_flops = chip->bf16_tflops.value * 1e12 * c(Constant::matmul_efficiency);
+  hw.hbm_total_bytes = chip->hbm_gb.value * kGB;
+  hw.hbm_bytes = hw.hbm_total_bytes - c(Constant::memory_reserved_gib) * kGiB;
+  hw.hbm_bytes_per_s = chip->hbm_tbps.value * 1e12 * c(Constant::memory_efficiency);
+  const double up_gbytes = system && system->scale_up_gbytes_per_s ? system->scale_up_gbytes_per_s->value
+                                                                     : chip->scale_up_gbytes_per_s.value;
+  const double out_gbits = system && system->scale_out_gbits_per_s ? system->scale_out_gbits_per_s->value
+                                                                     : chip->scale_out_gbits_per_s.value;
+  hw.scale_up_bytes_per_s = up_gbytes * kGB * c(Constant::scale_up_efficiency);
+  hw.scale_out_bytes_per_s = out_gbits / 8 * kGB * c(Constant::scale_out_efficiency);
+  hw.scale_up_latency_s = c(Constant::scale_up_latency_us) * 1e-6;
+  hw.scale_out_latency_s = c(Constant::scale_out_latency_us) * 1e-6;
+  hw.scale_up_domain = system ? system->scale_up_domain_chips : static_cast<int>(chip->scale_up_domain_chips.value);
+  hw.dp_overlap = c(Constant::dp_overlap);
+  hw.failure_rate_per_chip_s = c(Constant::failure_rate_per_chip_hour) / 3600.0;
+  hw.seconds_lost_per_interruption = c(Constant::minutes_lost_per_interruption) * 60.0;
+  hw.bytes_per_weight = specs::bit_length(precision) / 8 > 0 ? specs::bit_length(precision) / 8 : 1;
+  if (hw.hbm_bytes <= 0) {
+    problem.message = fmt::format("{}: the memory reserve leaves no usable HBM", chip->id);
+    return std::nullopt;
+  }
+  return hw;
+}
+
+}  // namespace planner::perf

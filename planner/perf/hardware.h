@@ -1,0 +1,47 @@
+#pragma once
+// The performance model's view of a chip: peak rates in SI units at the
+// workload's precision, already multiplied by the achievable fractions from
+// the model constants. Built once per (chip or system, precision), then read
+// in the layout search's inner loop.
+
+#include <optional>
+#include <string>
+
+#include "specs/catalog.h"
+
+namespace planner::perf {
+
+struct Hardware {
+  std::string chip_id;    // accelerator id
+  std::string system_id;  // system id, or empty for the chip's standard node
+
+  double matmul_flops = 0;     // achievable FLOP/s of large GEMMs at the workload precision
+  double attention_flops = 0;  // achievable FLOP/s of fused attention (BF16 peak based)
+  double vector_flops = 0;     // achievable FLOP/s at BF16 for everything else
+  double hbm_bytes = 0;        // usable memory per chip, reserve subtracted
+  double hbm_total_bytes = 0;  // physical memory per chip
+  double hbm_bytes_per_s = 0;  // achievable
+  double scale_up_bytes_per_s = 0;   // achievable collective bandwidth per chip, each direction
+  double scale_out_bytes_per_s = 0;  // achievable collective bandwidth per chip, each direction
+  double scale_up_latency_s = 0;     // per collective step
+  double scale_out_latency_s = 0;
+  int scale_up_domain = 1;           // chips that share the scale-up fabric
+  double dp_overlap = 0;             // fraction of DP traffic hidden behind compute
+  double failure_rate_per_chip_s = 0;
+  double seconds_lost_per_interruption = 0;
+  double peak_flops = 0;       // dense peak at the workload precision (for MFU)
+  int bytes_per_weight = 2;    // bytes per GEMM operand element at the workload precision
+};
+
+// Why a chip cannot run a workload at a precision at all.
+struct HardwareProblem {
+  std::string message;
+};
+
+// Builds the model's view of `chip_id` (an accelerator or system id) for
+// `precision`. Fails when the chip lacks the precision or the catalog has no
+// model constants.
+std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string_view chip_or_system_id,
+                                      specs::Precision precision, HardwareProblem& problem);
+
+}  // namespace planner::perf

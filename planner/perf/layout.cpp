@@ -1,0 +1,134 @@
+#include "perf/layout.h"
+
+#include <charconv>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "util/spellcheck.h"
+
+namespace planner::perf {
+
+namespace {
+
+// The largest value any count in a layout may take: no job uses more chips.
+constexpr int kMaxLayoutValue = 10'000'000;
+
+struct Pair {
+  std::string key;
+  std::string value;
+};
+
+std::vector<Pair> split_pairs(std::string_view spec, std::vector<std::string>& errors) {
+  std::vector<Pair> out;
+  if (spec.empty()) return out;
+  std::set<std::string> seen;
+  std::size_t start = 0;
+  for (bool more = true; more;) {
+    const std::size_t comma = spec.find(',', start);
+    more = comma != std::string_view::npos;
+    const std::string_view item = spec.substr(start, more ? comma - start : std::string_view::npos);
+    start = comma + 1;
+    const auto eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      errors.push_back(fmt::format("\"{}\": expected key=value", item));
+      continue;
+    }
+    Pair p{std::string(item.substr(0, eq)), std::string(item.substr(eq + 1))};
+    if (!seen.insert(p.key).second) {
+      errors.push_back(fmt::format("{}: given twice", p.key));
+      continue;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::optional<int> parse_count(const Pair& p, std::vector<std::string>& errors, int min = 1) {
+  int value = 0;
+  const auto* first = p.value.data();
+  const auto* last = first + p.value.size();
+  const auto [ptr, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc() || ptr != last || value < min || value > kMaxLayoutValue) {
+    errors.push_back(fmt::format("{}={}: expected a whole number from {} to {}", p.key, p.value, min, kMaxLayoutValue));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> parse_switch(const Pair& p, std::vector<std::string>& errors) {
+  if (p.value == "on") return true;
+  if (p.value == "off") return false;
+  errors.push_back(fmt::format("{}={}: expected on or off", p.key, p.value));
+  return std::nullopt;
+}
+
+void unknown_key(const Pair& p, const std::vector<std::string>& keys, std::vector<std::string>& errors) {
+  errors.push_back(fmt::format("unknown key \"{}\"{}; expected one of {}", p.key, util::did_you_mean(p.key, keys),
+                               fmt::join(keys, ", ")));
+}
+
+}  // namespace
+
+std::string_view to_string(Recompute r) {
+  switch (r) {
+    case Recompute::none: return "none";
+    case Recompute::selective: return "selective";
+    case Recompute::full: return "full";
+  }
+  return "none";
+}
+
+std::string TrainingLayout::str() const {
+  return fmt::format("tp={},pp={},dp={},cp={},ep={},mb={},vp={},recompute={},sp={},zero={}", tp, pp, dp, cp, ep, mb,
+                     vp, to_string(recompute), sp ? "on" : "off", zero);
+}
+
+std::string InferenceLayout::str() const {
+  return fmt::format("tp={},ep={},batch={},disagg={}", tp, ep, batch, disagg ? "on" : "off");
+}
+
+TrainingPins parse_training_layout(std::string_view spec, std::vector<std::string>& errors) {
+  static const std::vector<std::string> keys = {"tp", "pp", "dp", "cp", "ep", "mb", "vp", "recompute", "sp", "zero"};
+  TrainingPins pins;
+  for (const auto& p : split_pairs(spec, errors)) {
+    if (p.key == "tp") pins.tp = parse_count(p, errors);
+    else if (p.key == "pp") pins.pp = parse_count(p, errors);
+    else if (p.key == "dp") pins.dp = parse_count(p, errors);
+    else if (p.key == "cp") pins.cp = parse_count(p, errors);
+    else if (p.key == "ep") pins.ep = parse_count(p, errors);
+    else if (p.key == "mb") pins.mb = parse_count(p, errors);
+    else if (p.key == "vp") pins.vp = parse_count(p, errors);
+    else if (p.key == "sp") pins.sp = parse_switch(p, errors);
+    else if (p.key == "zero") {
+      pins.zero = parse_count(p, errors, 0);
+      if (pins.zero && *pins.zero > 3) {
+        errors.push_back(fmt::format("zero={}: expected 0, 1, 2 or 3", p.value));
+        pins.zero.reset();
+      }
+    } else if (p.key == "recompute") {
+      if (p.value == "none") pins.recompute = Recompute::none;
+      else if (p.value == "selective") pins.recompute = Recompute::selective;
+      else if (p.value == "full") pins.recompute = Recompute::full;
+      else errors.push_back(fmt::format("recompute={}: expected none, selective or full", p.value));
+    } else {
+      unknown_key(p, keys, errors);
+    }
+  }
+  return pins;
+}
+
+InferencePins parse_inference_layout(std::string_view spec, std::vector<std::string>& errors) {
+  static const std::vector<std::string> keys = {"tp", "ep", "batch", "disagg"};
+  InferencePins pins;
+  for (const auto& p : split_pairs(spec, errors)) {
+    if (p.key == "tp") pins.tp = parse_count(p, errors);
+    else if (p.key == "ep") pins.ep = parse_count(p, errors);
+    else if (p.key == "batch") pins.batch = parse_count(p, errors);
+    else if (p.key == "disagg") pins.disagg = parse_switch(p, errors);
+    else unknown_key(p, keys, errors);
+  }
+  return pins;
+}
+
+}  // namespace planner::perf

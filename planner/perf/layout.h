@@ -1,0 +1,60 @@
+#pragma once
+// Parallel layouts: how a training job or a serving replica is spread over
+// chips. A layout spec string ("tp=8,pp=16,recompute=full") pins some keys;
+// the search fills in the rest.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace planner::perf {
+
+enum class Recompute { none, selective, full };
+std::string_view to_string(Recompute r);
+
+struct TrainingLayout {
+  int tp = 1;  // tensor parallel
+  int pp = 1;  // pipeline stages
+  int dp = 1;  // data parallel replicas
+  int cp = 1;  // context parallel (sequence split for attention)
+  int ep = 1;  // expert parallel, within dp x cp
+  int mb = 1;  // micro-batch, in sequences
+  int vp = 1;  // interleaved virtual stages per pipeline rank
+  Recompute recompute = Recompute::none;
+  bool sp = true;  // sequence parallelism alongside TP
+  int zero = 1;    // optimizer sharding over DP: 0 none, 1 optimizer states, 2 + gradients, 3 + weights
+
+  long long chips() const { return static_cast<long long>(tp) * pp * dp * cp; }
+  std::string str() const;  // "tp=8,pp=16,dp=64,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1"
+};
+
+struct InferenceLayout {
+  int tp = 1;         // tensor parallel for attention and dense layers
+  int ep = 1;         // chips the routed experts are spread over (a replica has max(tp, ep) chips)
+  int batch = 1;      // concurrent sequences per replica
+  bool disagg = false;  // separate prefill and decode pools
+
+  int replica_chips() const { return ep > tp ? ep : tp; }
+  std::string str() const;
+};
+
+// Keys a spec pinned; absent keys are searched.
+struct TrainingPins {
+  std::optional<int> tp, pp, dp, cp, ep, mb, vp, zero;
+  std::optional<Recompute> recompute;
+  std::optional<bool> sp;
+};
+
+struct InferencePins {
+  std::optional<int> tp, ep, batch;
+  std::optional<bool> disagg;
+};
+
+// Parse "key=value,..." into pins. Problems (unknown keys with a hint, zeros,
+// non-numbers, bad enum values, keys repeated) are appended to `errors`, one
+// sentence each.
+TrainingPins parse_training_layout(std::string_view spec, std::vector<std::string>& errors);
+InferencePins parse_inference_layout(std::string_view spec, std::vector<std::string>& errors);
+
+}  // namespace planner::perf

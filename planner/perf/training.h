@@ -1,0 +1,80 @@
+#pragma once
+// The training model: for one workload, chip and layout, the memory each chip
+// needs and the time of one optimizer step, broken down by cause; from those,
+// tokens/s, model FLOPs per chip, MFU and days to train including failures.
+// Pure and allocation-free: the layout search calls it millions of times.
+
+#include <cstdint>
+#include <string>
+
+#include "perf/hardware.h"
+#include "perf/layout.h"
+#include "perf/transformer.h"
+
+namespace planner::perf {
+
+// Precomputed per workload.
+struct TrainingModel {
+  TransformerCosts costs;
+  double seq_len = 0;
+  double batch_sequences = 0;      // global batch in sequences
+  double global_batch_tokens = 0;
+  double tokens = 0;               // to train on
+  bool flash_attention = true;
+  double model_flops_per_token = 0;  // forward + backward, causal attention, no recompute
+};
+
+TrainingModel make_training_model(const workload::Workload& w);
+
+// Why a layout cannot run; `none` for a layout that runs.
+enum class Rejection : std::uint8_t { none, divisibility, batch, memory };
+std::string_view to_string(Rejection r);
+
+struct TrainingMemory {  // bytes per chip on the fullest pipeline stage
+  double weights = 0;
+  double gradients = 0;
+  double optimizer = 0;
+  double activations = 0;
+  double total() const { return weights + gradients + optimizer + activations; }
+};
+
+struct TrainingTime {  // seconds per step, on the slowest pipeline stage
+  double compute = 0;          // GEMMs, attention, element-wise, recompute
+  double tp_comm = 0;
+  double cp_comm = 0;          // exposed part
+  double ep_comm = 0;
+  double pp_comm = 0;          // point-to-point between stages
+  double pp_bubble = 0;
+  double dp_comm = 0;          // exposed part
+  double optimizer = 0;
+};
+
+struct TrainingEstimate {
+  Rejection rejection = Rejection::none;
+  TrainingMemory memory;
+  TrainingTime time;
+  double usable_memory_bytes = 0;
+  int microbatches = 0;          // per DP replica per step
+  double step_time_s = 0;
+  double tokens_per_s = 0;
+  double tflops_per_chip = 0;    // model FLOPs achieved per chip
+  double mfu = 0;                // against the dense peak at the workload precision
+  double goodput = 0;            // fraction of wall time doing useful steps
+  double days = 0;               // to train `tokens`, failures included
+};
+
+// With `stop_at_memory`, a layout that does not fit returns at once (the
+// search's fast path); without it the time is computed anyway, so that a
+// published layout can be compared even where the memory model disagrees.
+TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& hw, const TrainingLayout& layout,
+                                   bool stop_at_memory = true);
+
+// The divisibility and batch rules a layout must meet, checked in this order.
+enum class LayoutProblem : std::uint8_t {
+  none, tp_heads, pp_layers, vp_without_pp, vp_layers, cp_seq, ep_dense, ep_experts, ep_dp, batch
+};
+LayoutProblem first_problem(const TrainingModel& model, const TrainingLayout& layout);
+// One sentence for users: "tp=3 does not divide the 128 attention heads".
+std::string describe(LayoutProblem problem, const TrainingModel& model, const TrainingLayout& layout);
+
+}  // namespace planner::perf

@@ -1,0 +1,118 @@
+#include "report/estimate_report.h"
+
+#include <fmt/format.h>
+
+#include "report/table.h"
+
+namespace planner::report {
+
+using util::Json;
+
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+Json layout_keys(const perf::TrainingLayout& l) {
+  return {{"tp", l.tp}, {"pp", l.pp}, {"dp", l.dp}, {"cp", l.cp}, {"ep", l.ep}, {"mb", l.mb}, {"vp", l.vp},
+          {"recompute", std::string(perf::to_string(l.recompute))}, {"sp", l.sp ? "on" : "off"}, {"zero", l.zero},
+          {"spec", l.str()}, {"chips", l.chips()}};
+}
+
+Json search_json(const search::TrainingSearch& s) {
+  return {{"evaluated", s.evaluated},
+          {"rejected",
+           {{"memory", s.rejected_count(perf::Rejection::memory)},
+            {"divisibility", s.rejected_count(perf::Rejection::divisibility)},
+            {"batch", s.rejected_count(perf::Rejection::batch)}}}};
+}
+
+std::string gib(double bytes) { return fixed(bytes / kGiB, 1); }
+
+}  // namespace
+
+Json training_layout_json(const search::RankedTraining& r) {
+  const auto& e = r.estimate;
+  const auto& t = e.time;
+  const auto& m = e.memory;
+  return {{"layout", layout_keys(r.layout)},
+          {"step_time_s", e.step_time_s},
+          {"tokens_per_s", e.tokens_per_s},
+          {"tflops_per_chip", e.tflops_per_chip},
+          {"mfu", e.mfu},
+          {"days", e.days},
+          {"goodput", e.goodput},
+          {"microbatches", e.microbatches},
+          {"memory_gib_per_chip", m.total() / kGiB},
+          {"memory_breakdown_gib",
+           {{"weights", m.weights / kGiB},
+            {"gradients", m.gradients / kGiB},
+            {"optimizer", m.optimizer / kGiB},
+            {"activations", m.activations / kGiB},
+            {"usable", e.usable_memory_bytes / kGiB}}},
+          {"time_breakdown_s",
+           {{"compute", t.compute},
+            {"tp_comm", t.tp_comm},
+            {"cp_comm", t.cp_comm},
+            {"ep_comm", t.ep_comm},
+            {"pp_comm", t.pp_comm},
+            {"pp_bubble", t.pp_bubble},
+            {"dp_comm", t.dp_comm},
+            {"optimizer", t.optimizer}}}};
+}
+
+Json training_estimate_json(const EstimateHeader& h, const search::TrainingSearch& s) {
+  Json out = {{"schema_version", 1}, {"workload", h.workload}, {"kind", "training"},  {"chip", h.chip},
+              {"precision", h.precision}, {"count", h.count}, {"search", search_json(s)}};
+  if (s.best.empty()) return out;
+  const Json best = training_layout_json(s.best.front());
+  for (const auto& [key, value] : best.items()) out[key] = value;
+  out["chips_used"] = s.best.front().layout.chips();
+  Json runners = Json::array();
+  for (std::size_t i = 1; i < s.best.size(); ++i) runners.push_back(training_layout_json(s.best[i]));
+  out["runners_up"] = std::move(runners);
+  return out;
+}
+
+std::string training_estimate_table(const EstimateHeader& h, const search::TrainingSearch& s) {
+  const auto& best = s.best.front();
+  const auto& e = best.estimate;
+  const auto& t = e.time;
+  const auto& m = e.memory;
+  std::string out = fmt::format("{} on {} x {} ({})\n", h.workload, grouped(static_cast<double>(h.count)), h.chip,
+                                h.precision);
+  out += fmt::format("  layout        {}  ({} chips used)\n", best.layout.str(), grouped(static_cast<double>(best.layout.chips())));
+  out += fmt::format("  step time     {} s  ({} micro-batches per replica)\n", fixed(e.step_time_s, 3), e.microbatches);
+  out += fmt::format("  throughput    {} tokens/s  ({} tokens/s per chip)\n", grouped(e.tokens_per_s),
+                     grouped(e.tokens_per_s / static_cast<double>(best.layout.chips())));
+  out += fmt::format("  model FLOPs   {} TFLOPS per chip, MFU {}% of {} TFLOPS\n", fixed(e.tflops_per_chip, 1),
+                     fixed(e.mfu * 100, 1), grouped(h.peak_tflops));
+  out += fmt::format("  memory        {} GiB per chip of {} usable (weights {}, gradients {}, optimizer {}, "
+                     "activations {})\n",
+                     gib(m.total()), gib(e.usable_memory_bytes), gib(m.weights), gib(m.gradients), gib(m.optimizer),
+                     gib(m.activations));
+  out += fmt::format("  time to train {} days, failures included (goodput {}%)\n", fixed(e.days, 1),
+                     fixed(e.goodput * 100, 1));
+  out += fmt::format("  step breakdown (s): compute {}, TP {}, CP {}, EP {}, PP p2p {}, PP bubble {}, DP {}, "
+                     "optimizer {}\n",
+                     fixed(t.compute, 3), fixed(t.tp_comm, 3), fixed(t.cp_comm, 3), fixed(t.ep_comm, 3),
+                     fixed(t.pp_comm, 3), fixed(t.pp_bubble, 3), fixed(t.dp_comm, 3), fixed(t.optimizer, 3));
+  out += fmt::format("  searched {} layouts; rejected {} for memory, {} for divisibility, {} for batch\n",
+                     grouped(static_cast<double>(s.evaluated)),
+                     grouped(static_cast<double>(s.rejected_count(perf::Rejection::memory))),
+                     grouped(static_cast<double>(s.rejected_count(perf::Rejection::divisibility))),
+                     grouped(static_cast<double>(s.rejected_count(perf::Rejection::batch))));
+  if (s.best.size() > 1) {
+    Table runners;
+    runners.add_column("RUNNER-UP LAYOUT", Align::left);
+    for (const char* col : {"TOKENS/S", "MFU %", "GiB/CHIP", "CHIPS"}) runners.add_column(col);
+    for (std::size_t i = 1; i < s.best.size(); ++i) {
+      const auto& r = s.best[i];
+      runners.add_row({r.layout.str(), grouped(r.estimate.tokens_per_s), fixed(r.estimate.mfu * 100, 1),
+                       gib(r.estimate.memory.total()), grouped(static_cast<double>(r.layout.chips()))});
+    }
+    out += "\n" + runners.render();
+  }
+  return out;
+}
+
+}  // namespace planner::report

@@ -1,0 +1,40 @@
+#pragma once
+// Exhaustive search over training layouts for one chip and chip budget.
+// Every combination of tp, pp, dp, cp, ep, mb and vp allowed by the pins is
+// visited; for each, memory-saving modes are tried cheapest first (no
+// recompute, optimizer sharding over DP) and a costlier mode (selective or
+// full recompute, ZeRO-3) only when every cheaper one runs out of memory,
+// since it can only be slower. Sequence parallelism is on whenever tp > 1 and
+// unpinned: it saves memory at the same communication volume.
+
+#include <array>
+#include <optional>
+#include <vector>
+
+#include "perf/training.h"
+
+namespace planner::search {
+
+struct RankedTraining {
+  perf::TrainingLayout layout;
+  perf::TrainingEstimate estimate;
+};
+
+struct TrainingSearch {
+  std::vector<RankedTraining> best;  // fastest first; at most `keep`
+  long long evaluated = 0;           // layouts the model evaluated
+  std::array<long long, 4> rejected{};  // by perf::Rejection
+  // The layout that came closest to fitting in memory, when none fit.
+  std::optional<RankedTraining> nearest_memory_miss;
+  // The first divisibility or batch rule a pinned layout broke, when nothing ran.
+  std::optional<perf::TrainingLayout> first_rule_broken;
+
+  long long rejected_count(perf::Rejection r) const { return rejected[static_cast<std::size_t>(r)]; }
+};
+
+// Searches layouts using at most `max_chips` chips. `keep` is how many of the
+// fastest to return.
+TrainingSearch search_training(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips,
+                               const perf::TrainingPins& pins, int keep = 5);
+
+}  // namespace planner::search
