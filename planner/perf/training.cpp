@@ -93,8 +93,9 @@ LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const Tra
   }
   const double attention_core =
       tokens * c.attention_core_flops_per_context * (model.seq_len / 2) / l.tp / hw.attention_flops;
-  const double elementwise =
-      tokens * (moe ? c.moe_layer_elementwise_bytes : c.dense_layer_elementwise_bytes) / tp_shard / hw.hbm_bytes_per_s;
+  double elementwise_bytes = moe ? c.moe_layer_elementwise_bytes : c.dense_layer_elementwise_bytes;
+  if (!model.flash_attention) elementwise_bytes += c.attention_score_traffic_per_context * model.seq_len;
+  const double elementwise = tokens * elementwise_bytes / tp_shard / hw.hbm_bytes_per_s;
   const double backward_attention = (model.flash_attention ? kFlashBackwardFactor : 2.0) * attention_core;
   t.compute = 3 * (fwd + elementwise) + attention_core + backward_attention;
   if (l.recompute == Recompute::full) t.compute += fwd + elementwise + attention_core;
@@ -121,7 +122,11 @@ LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const Tra
     const Link ep_link = group_link(hw, l.ep, l.tp);
     const double dispatch_bytes = tokens / tp_shard * c.top_k * c.hidden * hw.bytes_per_weight;
     const double combine_bytes = tokens / tp_shard * c.top_k * c.hidden * kCommBytes;
-    t.ep = 2 * (all_to_all_time(dispatch_bytes, l.ep, ep_link) + all_to_all_time(combine_bytes, l.ep, ep_link));
+    const double a2a = 2 * (all_to_all_time(dispatch_bytes, l.ep, ep_link) + all_to_all_time(combine_bytes, l.ep, ep_link));
+    // Dispatch and combine of one micro-batch run while another computes
+    // (DeepSeek-V3 report section 3.2.1, DualPipe; Megatron-Core's EP
+    // all-to-all overlap): only what exceeds the layer's compute is exposed.
+    t.ep = std::max(0.0, a2a - t.compute);
   }
   return t;
 }
@@ -159,7 +164,9 @@ TrainingModel make_training_model(const workload::Workload& w) {
   m.batch_sequences = std::floor(w.training.global_batch_tokens / w.training.seq_len);
   m.tokens = w.training.tokens;
   m.flash_attention = w.training.flash_attention;
-  m.model_flops_per_token = 3 * m.costs.forward_flops_per_token(m.seq_len / 2);
+  m.forward_flops_per_token = m.costs.forward_flops_per_token(m.seq_len / 2);
+  m.attention_forward_flops_per_token = m.forward_flops_per_token - m.costs.forward_flops_per_token(0);
+  m.model_flops_per_token = 3 * m.forward_flops_per_token;
   return m;
 }
 
@@ -299,6 +306,10 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
   const double chips = static_cast<double>(l.chips());
   e.tflops_per_chip = e.tokens_per_s * model.model_flops_per_token / chips / 1e12;
   e.mfu = e.tflops_per_chip * 1e12 / hw.peak_flops;
+  double recomputed = 0;
+  if (l.recompute == Recompute::full) recomputed = model.forward_flops_per_token;
+  if (l.recompute == Recompute::selective && !model.flash_attention) recomputed = model.attention_forward_flops_per_token;
+  e.hardware_tflops_per_chip = e.tokens_per_s * (model.model_flops_per_token + recomputed) / chips / 1e12;
   e.goodput = 1 / (1 + hw.failure_rate_per_chip_s * chips * hw.seconds_lost_per_interruption);
   e.days = model.tokens / e.tokens_per_s / e.goodput / 86400;
   return e;

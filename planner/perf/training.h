@@ -22,6 +22,8 @@ struct TrainingModel {
   double tokens = 0;               // to train on
   bool flash_attention = true;
   double model_flops_per_token = 0;  // forward + backward, causal attention, no recompute
+  double forward_flops_per_token = 0;
+  double attention_forward_flops_per_token = 0;  // the attention-core share of the forward
 };
 
 TrainingModel make_training_model(const workload::Workload& w);
@@ -58,6 +60,7 @@ struct TrainingEstimate {
   double step_time_s = 0;
   double tokens_per_s = 0;
   double tflops_per_chip = 0;    // model FLOPs achieved per chip
+  double hardware_tflops_per_chip = 0;  // FLOPs executed per chip, recomputation included (Megatron's convention)
   double mfu = 0;                // against the dense peak at the workload precision
   double goodput = 0;            // fraction of wall time doing useful steps
   double days = 0;               // to train `tokens`, failures included

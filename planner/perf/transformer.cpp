@@ -44,6 +44,7 @@ void add_attention(const workload::ModelShape& m, TransformerCosts& c) {
     c.dense_layer_elementwise_bytes = kActivationBytes * (20 * h + 4 * (a + g) * d);
   }
   c.attention_score_bytes_per_context = 5 * a;  // Korthikanti: 5 a s^2 b over s b tokens
+  c.attention_score_traffic_per_context = 11 * a;
   c.moe_layer_activation_bytes = c.dense_layer_activation_bytes;
   c.moe_layer_elementwise_bytes = c.dense_layer_elementwise_bytes;
 }

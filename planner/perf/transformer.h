@@ -60,8 +60,13 @@ struct TransformerCosts {
   // sequence parallelism.
   double dense_layer_activation_bytes = 0;
   double moe_layer_activation_bytes = 0;
-  // Per token per layer: bytes stored without flash attention, times seq_len (Korthikanti 5as).
+  // Without FlashAttention the s x s score matrix is materialised: bytes
+  // stored for backward (Korthikanti: 5as per token) and bytes moved forward
+  // (scores written, softmax read and written, dropout mask and output
+  // written, read by the value product: 11 bytes per score), per token per
+  // layer per context token.
   double attention_score_bytes_per_context = 0;
+  double attention_score_traffic_per_context = 0;
   // Element-wise traffic (norms, residuals, activation functions, rotary) per
   // token per layer, forward, bytes.
   double dense_layer_elementwise_bytes = 0;

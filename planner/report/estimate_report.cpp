@@ -38,6 +38,7 @@ Json training_layout_json(const search::RankedTraining& r) {
           {"step_time_s", e.step_time_s},
           {"tokens_per_s", e.tokens_per_s},
           {"tflops_per_chip", e.tflops_per_chip},
+          {"hardware_tflops_per_chip", e.hardware_tflops_per_chip},
           {"mfu", e.mfu},
           {"days", e.days},
           {"goodput", e.goodput},
@@ -84,8 +85,10 @@ std::string training_estimate_table(const EstimateHeader& h, const search::Train
   out += fmt::format("  step time     {} s  ({} micro-batches per replica)\n", fixed(e.step_time_s, 3), e.microbatches);
   out += fmt::format("  throughput    {} tokens/s  ({} tokens/s per chip)\n", grouped(e.tokens_per_s),
                      grouped(e.tokens_per_s / static_cast<double>(best.layout.chips())));
-  out += fmt::format("  model FLOPs   {} TFLOPS per chip, MFU {}% of {} TFLOPS\n", fixed(e.tflops_per_chip, 1),
-                     fixed(e.mfu * 100, 1), grouped(h.peak_tflops));
+  out += fmt::format("  model FLOPs   {} TFLOPS per chip, MFU {}% of {} TFLOPS ({} TFLOPS executed, recompute "
+                     "included)\n",
+                     fixed(e.tflops_per_chip, 1), fixed(e.mfu * 100, 1), grouped(h.peak_tflops),
+                     fixed(e.hardware_tflops_per_chip, 1));
   out += fmt::format("  memory        {} GiB per chip of {} usable (weights {}, gradients {}, optimizer {}, "
                      "activations {})\n",
                      gib(m.total()), gib(e.usable_memory_bytes), gib(m.weights), gib(m.gradients), gib(m.optimizer),
