@@ -52,6 +52,31 @@ std::string explain_training_failure(const perf::TrainingModel& model, const per
   return fmt::format("no layout uses at most {} chips with the pinned keys\n", count);
 }
 
+// Explains why no serving layout ran, for exit code 1.
+std::string explain_inference_failure(const perf::InferenceModel& model, const perf::Hardware& hw,
+                                      const search::InferenceSearch& s, long long count) {
+  const auto& job = model.job;
+  if (s.nearest_slo_miss) {
+    const auto& miss = *s.nearest_slo_miss;
+    return fmt::format(
+        "no layout on {} chips meets the SLO (TTFT {} ms, TPOT {} ms): the closest, {}, reaches TTFT {} ms and "
+        "TPOT {} ms. A faster chip, a larger tensor-parallel group (more chips per replica) or a looser target "
+        "would help.\n",
+        report::grouped(static_cast<double>(count)), job.ttft_ms ? report::fixed(*job.ttft_ms, 0) : "-",
+        job.tpot_ms ? report::fixed(*job.tpot_ms, 0) : "-", miss.layout.str(), report::fixed(miss.estimate.ttft_ms, 1),
+        report::fixed(miss.estimate.tpot_ms, 1));
+  }
+  if (s.nearest_memory_miss) {
+    const auto& miss = *s.nearest_memory_miss;
+    return fmt::format(
+        "the model does not fit on {} chips: the nearest miss needs {} GiB per chip at {}; {} has {} GiB ({} "
+        "usable). More chips per replica or a chip with more memory would help.\n",
+        report::grouped(static_cast<double>(count)), report::fixed(miss.estimate.memory_bytes_per_chip / kGiB, 1),
+        miss.layout.str(), hw.chip_id, report::fixed(hw.hbm_total_bytes / 1e9, 0), report::fixed(hw.hbm_bytes / kGiB, 1));
+  }
+  return fmt::format("no serving layout is valid on {} chips with the pinned keys\n", count);
+}
+
 int estimate(Context& ctx) {
   const auto* catalog = ctx.catalog();
   if (!catalog) return kExitUsage;
@@ -101,8 +126,23 @@ int estimate(Context& ctx) {
     else ctx.out << report::training_estimate_table(header, result);
     return kExitOk;
   }
-  ctx.err << "clusterplan estimate: inference workloads are not modelled yet\n";
-  return kExitInfeasible;
+  const auto pins = perf::parse_inference_layout(spec, errors);
+  if (!errors.empty()) {
+    for (const auto& e : errors) ctx.err << "clusterplan estimate: --layout: " << e << "\n";
+    return kExitUsage;
+  }
+  const auto model = perf::make_inference_model(*workload);
+  const auto result = search::search_inference(model, *hw, count, pins, std::max(1, ctx.vm["top"].as<int>()));
+  if (result.best.empty()) {
+    ctx.err << explain_inference_failure(model, *hw, result, count);
+    return kExitInfeasible;
+  }
+  const report::EstimateHeader header{workload->name, chip, std::string(specs::to_string(workload->precision)), count,
+                                      hw->peak_flops / 1e12};
+  const double demand = workload->demanded_output_tokens_per_s();
+  if (ctx.format == Format::json) print_json(ctx.out, report::inference_estimate_json(header, result, demand));
+  else ctx.out << report::inference_estimate_table(header, result, demand);
+  return kExitOk;
 }
 
 }  // namespace

@@ -152,6 +152,8 @@ std::string_view to_string(Rejection r) {
     case Rejection::divisibility: return "divisibility";
     case Rejection::batch: return "batch";
     case Rejection::memory: return "memory";
+    case Rejection::slo: return "slo";
+    case Rejection::count: break;
   }
   return "none";
 }

@@ -29,7 +29,8 @@ struct TrainingModel {
 TrainingModel make_training_model(const workload::Workload& w);
 
 // Why a layout cannot run; `none` for a layout that runs.
-enum class Rejection : std::uint8_t { none, divisibility, batch, memory };
+// `slo`: serving layouts whose TTFT or TPOT misses the target.
+enum class Rejection : std::uint8_t { none, divisibility, batch, memory, slo, count };
 std::string_view to_string(Rejection r);
 
 struct TrainingMemory {  // bytes per chip on the fullest pipeline stage

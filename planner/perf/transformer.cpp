@@ -23,6 +23,7 @@ void add_attention(const workload::ModelShape& m, TransformerCosts& c) {
     c.attention.add(mla.kv_lora_rank, a * (mla.head_dim + mla.head_dim), Split::column);
     c.attention.add(a * mla.head_dim, h, Split::row);
     c.attention_core_flops_per_context = 2 * a * qk_dim + 2 * a * mla.head_dim;
+    c.decode_attention_flops_per_context = 2 * a * (mla.kv_lora_rank + mla.rope_dim) + 2 * a * mla.kv_lora_rank;
     c.kv_elements_per_token_per_layer = mla.kv_lora_rank + mla.rope_dim;
     c.kv_heads = 1;
     // LN input, projection inputs, latents, Q, K, V, attention output.
@@ -36,6 +37,7 @@ void add_attention(const workload::ModelShape& m, TransformerCosts& c) {
     c.attention.add(h, (a + 2 * g) * d, Split::column);
     c.attention.add(a * d, h, Split::row);
     c.attention_core_flops_per_context = 4 * a * d;
+    c.decode_attention_flops_per_context = c.attention_core_flops_per_context;
     c.kv_elements_per_token_per_layer = 2 * g * d;
     c.kv_heads = g;
     // Korthikanti et al. 2022 terms, generalised to GQA: LN inputs (2 x 2h),

@@ -52,6 +52,10 @@ struct TransformerCosts {
   // Attention scores and value mixing, forward, per token per context token
   // attended (not halved for causality).
   double attention_core_flops_per_context = 0;
+  // The same for one decode token. MLA decodes in its absorbed form (DeepSeek-V2
+  // report, appendix: the key and value up-projections are folded into the query
+  // and output projections), attending over the latent of kv_lora_rank + rope_dim.
+  double decode_attention_flops_per_context = 0;
   // KV-cache elements per token per layer.
   double kv_elements_per_token_per_layer = 0;
 

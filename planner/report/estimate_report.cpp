@@ -1,5 +1,7 @@
 #include "report/estimate_report.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "report/table.h"
@@ -112,6 +114,97 @@ std::string training_estimate_table(const EstimateHeader& h, const search::Train
       const auto& r = s.best[i];
       runners.add_row({r.layout.str(), grouped(r.estimate.tokens_per_s), fixed(r.estimate.mfu * 100, 1),
                        gib(r.estimate.memory.total()), grouped(static_cast<double>(r.layout.chips()))});
+    }
+    out += "\n" + runners.render();
+  }
+  return out;
+}
+
+Json inference_layout_json(const search::RankedInference& r) {
+  const auto& e = r.estimate;
+  const auto& l = r.layout;
+  return {{"layout",
+           {{"tp", l.tp}, {"ep", l.ep}, {"batch", l.batch}, {"disagg", l.disagg ? "on" : "off"}, {"spec", l.str()},
+            {"replica_chips", l.replica_chips()}}},
+          {"batch", l.batch},
+          {"prefill_tokens_per_s_per_chip", e.prefill_tokens_per_s_per_chip},
+          {"decode_tokens_per_s_per_chip", e.decode_tokens_per_s_per_chip},
+          {"output_tokens_per_s_per_chip", e.output_tokens_per_s_per_chip},
+          {"tpot_ms", e.tpot_ms},
+          {"ttft_ms", e.ttft_ms},
+          {"decode_step_ms", e.decode_step_s * 1e3},
+          {"prefill_share", e.prefill_share},
+          {"memory_gib_per_chip", e.memory_bytes_per_chip / kGiB},
+          {"memory_breakdown_gib",
+           {{"weights", e.weights_bytes_per_chip / kGiB},
+            {"kv_cache", e.kv_bytes_per_chip / kGiB},
+            {"usable", e.usable_memory_bytes / kGiB}}}};
+}
+
+long long chips_for_demand(const search::RankedInference& r, double demand) {
+  const double replica_rate = r.estimate.output_tokens_per_s_per_chip * r.layout.replica_chips();
+  return static_cast<long long>(std::ceil(demand / replica_rate)) * r.layout.replica_chips();
+}
+
+Json inference_estimate_json(const EstimateHeader& h, const search::InferenceSearch& s, double demand) {
+  Json out = {{"schema_version", 1}, {"workload", h.workload}, {"kind", "inference"}, {"chip", h.chip},
+              {"precision", h.precision}, {"count", h.count},
+              {"search",
+               {{"evaluated", s.evaluated},
+                {"rejected",
+                 {{"memory", s.rejected_count(perf::Rejection::memory)},
+                  {"divisibility", s.rejected_count(perf::Rejection::divisibility)},
+                  {"slo", s.rejected_count(perf::Rejection::slo)}}}}}};
+  if (s.best.empty()) return out;
+  const auto& best = s.best.front();
+  const Json figures = inference_layout_json(best);
+  for (const auto& [key, value] : figures.items()) out[key] = value;
+  const long long replicas = h.count / best.layout.replica_chips();
+  out["replicas"] = replicas;
+  out["output_tokens_per_s"] = best.estimate.output_tokens_per_s_per_chip * replicas * best.layout.replica_chips();
+  out["demand_output_tokens_per_s"] = demand;
+  out["chips_for_demand"] = chips_for_demand(best, demand);
+  Json runners = Json::array();
+  for (std::size_t i = 1; i < s.best.size(); ++i) runners.push_back(inference_layout_json(s.best[i]));
+  out["runners_up"] = std::move(runners);
+  return out;
+}
+
+std::string inference_estimate_table(const EstimateHeader& h, const search::InferenceSearch& s, double demand) {
+  const auto& best = s.best.front();
+  const auto& e = best.estimate;
+  const long long replicas = h.count / best.layout.replica_chips();
+  std::string out = fmt::format("{} on {} x {} ({})\n", h.workload, grouped(static_cast<double>(h.count)), h.chip,
+                                h.precision);
+  out += fmt::format("  layout        {}  ({} chips per replica, {} replicas)\n", best.layout.str(),
+                     best.layout.replica_chips(), grouped(static_cast<double>(replicas)));
+  out += fmt::format("  output        {} tokens/s per chip end to end; {} tokens/s on {} chips\n",
+                     grouped(e.output_tokens_per_s_per_chip),
+                     grouped(e.output_tokens_per_s_per_chip * static_cast<double>(replicas * best.layout.replica_chips())),
+                     grouped(static_cast<double>(h.count)));
+  out += fmt::format("  prefill only  {} tokens/s per chip; decode only {} tokens/s per chip\n",
+                     grouped(e.prefill_tokens_per_s_per_chip), grouped(e.decode_tokens_per_s_per_chip));
+  out += fmt::format("  latency       TTFT {} ms, TPOT {} ms (decode step {} ms, prefill share {}%)\n",
+                     fixed(e.ttft_ms, 1), fixed(e.tpot_ms, 2), fixed(e.decode_step_s * 1e3, 2),
+                     fixed(e.prefill_share * 100, 1));
+  out += fmt::format("  memory        {} GiB per chip of {} usable (weights {}, KV cache {})\n",
+                     gib(e.memory_bytes_per_chip), gib(e.usable_memory_bytes), gib(e.weights_bytes_per_chip),
+                     gib(e.kv_bytes_per_chip));
+  out += fmt::format("  demand        {} output tokens/s needs {} chips with this layout\n", grouped(demand),
+                     grouped(static_cast<double>(chips_for_demand(best, demand))));
+  out += fmt::format("  searched {} layouts; rejected {} for memory, {} for divisibility, {} for the SLO\n",
+                     grouped(static_cast<double>(s.evaluated)),
+                     grouped(static_cast<double>(s.rejected_count(perf::Rejection::memory))),
+                     grouped(static_cast<double>(s.rejected_count(perf::Rejection::divisibility))),
+                     grouped(static_cast<double>(s.rejected_count(perf::Rejection::slo))));
+  if (s.best.size() > 1) {
+    Table runners;
+    runners.add_column("RUNNER-UP LAYOUT", Align::left);
+    for (const char* col : {"OUT TOK/S/CHIP", "TPOT ms", "TTFT ms", "GiB/CHIP"}) runners.add_column(col);
+    for (std::size_t i = 1; i < s.best.size(); ++i) {
+      const auto& r = s.best[i];
+      runners.add_row({r.layout.str(), grouped(r.estimate.output_tokens_per_s_per_chip), fixed(r.estimate.tpot_ms, 2),
+                       fixed(r.estimate.ttft_ms, 1), gib(r.estimate.memory_bytes_per_chip)});
     }
     out += "\n" + runners.render();
   }

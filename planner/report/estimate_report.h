@@ -23,4 +23,13 @@ std::string training_estimate_table(const EstimateHeader& h, const search::Train
 // One layout's figures as JSON (shared by the best and the runners-up).
 util::Json training_layout_json(const search::RankedTraining& r);
 
+// `demand_output_tokens_per_s` sizes the fleet the demand needs.
+util::Json inference_estimate_json(const EstimateHeader& h, const search::InferenceSearch& s,
+                                   double demand_output_tokens_per_s);
+std::string inference_estimate_table(const EstimateHeader& h, const search::InferenceSearch& s,
+                                     double demand_output_tokens_per_s);
+util::Json inference_layout_json(const search::RankedInference& r);
+// Chips the demand needs with layout `r`: whole replicas.
+long long chips_for_demand(const search::RankedInference& r, double demand_output_tokens_per_s);
+
 }  // namespace planner::report

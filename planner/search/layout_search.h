@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "perf/inference.h"
 #include "perf/training.h"
 
 namespace planner::search {
@@ -23,7 +24,7 @@ struct RankedTraining {
 struct TrainingSearch {
   std::vector<RankedTraining> best;  // fastest first; at most `keep`
   long long evaluated = 0;           // layouts the model evaluated
-  std::array<long long, 4> rejected{};  // by perf::Rejection
+  std::array<long long, static_cast<std::size_t>(perf::Rejection::count)> rejected{};  // by perf::Rejection
   // The layout that came closest to fitting in memory, when none fit.
   std::optional<RankedTraining> nearest_memory_miss;
   // The first divisibility or batch rule a pinned layout broke, when nothing ran.
@@ -36,5 +37,26 @@ struct TrainingSearch {
 // fastest to return.
 TrainingSearch search_training(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips,
                                const perf::TrainingPins& pins, int keep = 5);
+
+struct RankedInference {
+  perf::InferenceLayout layout;
+  perf::InferenceEstimate estimate;
+};
+
+// Serving layouts: every tp dividing the heads, ep (MoE) in multiples of tp,
+// colocated or disaggregated prefill, and for each the batch per replica
+// that gives the most output tokens/s per chip within memory and the SLO.
+struct InferenceSearch {
+  std::vector<RankedInference> best;  // most output tokens/s per chip first
+  long long evaluated = 0;
+  std::array<long long, static_cast<std::size_t>(perf::Rejection::count)> rejected{};
+  std::optional<RankedInference> nearest_memory_miss;  // smallest overshoot
+  std::optional<RankedInference> nearest_slo_miss;     // the fits-in-memory layout with the lowest TPOT
+
+  long long rejected_count(perf::Rejection r) const { return rejected[static_cast<std::size_t>(r)]; }
+};
+
+InferenceSearch search_inference(const perf::InferenceModel& model, const perf::Hardware& hw, long long max_chips,
+                                 const perf::InferencePins& pins, int keep = 5);
 
 }  // namespace planner::search
