@@ -161,7 +161,8 @@ Json inference_estimate_json(const EstimateHeader& h, const search::InferenceSea
   for (const auto& [key, value] : figures.items()) out[key] = value;
   const long long replicas = h.count / best.layout.replica_chips();
   out["replicas"] = replicas;
-  out["output_tokens_per_s"] = best.estimate.output_tokens_per_s_per_chip * replicas * best.layout.replica_chips();
+  out["output_tokens_per_s"] =
+      best.estimate.output_tokens_per_s_per_chip * static_cast<double>(replicas * best.layout.replica_chips());
   out["demand_output_tokens_per_s"] = demand;
   out["chips_for_demand"] = chips_for_demand(best, demand);
   Json runners = Json::array();

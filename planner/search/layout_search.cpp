@@ -79,6 +79,10 @@ class Collector {
     return why;
   }
 
+  bool full() const { return out_.best.size() >= keep_; }
+  // Tokens/s a layout must beat to enter the list.
+  double threshold() const { return out_.best.back().estimate.tokens_per_s; }
+
  private:
   void note_memory_miss(const RankedTraining& r) {
     auto& miss = out_.nearest_memory_miss;
@@ -127,6 +131,7 @@ TrainingSearch search_training(const perf::TrainingModel& model, const perf::Har
   const auto pps = pinned_or(pins.pp, pipeline_candidates(c.layers));
   const auto cps = pinned_or(pins.cp, powers_of_two_up_to(std::min<long long>(kMaxCp, seq)));
   const auto batch_divisors = divisors(batch);
+  const double fastest_flops = std::max(hw.matmul_flops, hw.attention_flops);
   for (const int tp : tps) {
     for (const int cp : cps) {
       for (const int pp : pps) {
@@ -135,10 +140,19 @@ TrainingSearch search_training(const perf::TrainingModel& model, const perf::Har
         std::vector<int> dps;
         if (pins.dp) dps = {*pins.dp};
         else
-          for (const auto d : batch_divisors)
-            if (d * model_chips <= max_chips) dps.push_back(static_cast<int>(d));
+          for (auto d = batch_divisors.rbegin(); d != batch_divisors.rend(); ++d)  // most chips first
+            if (*d * model_chips <= max_chips) dps.push_back(static_cast<int>(*d));
         for (const int dp : dps) {
           if (model_chips * dp > max_chips) continue;
+          // Bound: no layout on these chips beats every FLOP at the fastest
+          // achievable rate. Once `keep` layouts are known, skip what cannot
+          // enter the list.
+          const double chips = static_cast<double>(model_chips * dp);
+          const double upper_tokens_per_s = chips * fastest_flops / model.model_flops_per_token;
+          if (collector.full() && upper_tokens_per_s < collector.threshold()) {
+            ++out.pruned;
+            continue;
+          }
           std::vector<int> eps = {1};
           if (pins.ep) eps = {*pins.ep};
           else if (c.moe_layers > 0)

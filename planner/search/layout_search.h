@@ -5,7 +5,8 @@
 // recompute, optimizer sharding over DP) and a costlier mode (selective or
 // full recompute, ZeRO-3) only when every cheaper one runs out of memory,
 // since it can only be slower. Sequence parallelism is on whenever tp > 1 and
-// unpinned: it saves memory at the same communication volume.
+// unpinned: it saves memory at the same communication volume. Chip groups
+// that could not enter the top list even at peak speed are skipped.
 
 #include <array>
 #include <optional>
@@ -24,6 +25,9 @@ struct RankedTraining {
 struct TrainingSearch {
   std::vector<RankedTraining> best;  // fastest first; at most `keep`
   long long evaluated = 0;           // layouts the model evaluated
+  // (tp, pp, cp, dp) groups skipped unevaluated: even at peak speed on every
+  // chip they could not beat the layouts already kept (branch and bound).
+  long long pruned = 0;
   std::array<long long, static_cast<std::size_t>(perf::Rejection::count)> rejected{};  // by perf::Rejection
   // The layout that came closest to fitting in memory, when none fit.
   std::optional<RankedTraining> nearest_memory_miss;

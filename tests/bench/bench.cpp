@@ -1,0 +1,119 @@
+// Speed of the layout search, the planner's inner loop. Prints layouts
+// evaluated per second and full-search times for the reference cases;
+// run `./build/release/tests/bench` (Google Benchmark flags apply, e.g.
+// --benchmark_filter=Turing). Never part of the unit-test run.
+
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "perf/hardware.h"
+#include "search/layout_search.h"
+#include "specs/catalog.h"
+#include "workload/loader.h"
+
+using namespace planner;
+
+namespace {
+
+const std::string kRoot = CLUSTERPLAN_SOURCE_DIR;
+
+const specs::Catalog& catalog() {
+  static const specs::Catalog c = [] {
+    util::RealFileSystem fs;
+    util::Diagnostics diagnostics;
+    auto loaded = specs::load_catalog(fs, {kRoot + "/hw_specs"}, diagnostics);
+    if (!diagnostics.empty()) throw util::InputError(diagnostics);
+    return loaded;
+  }();
+  return c;
+}
+
+workload::Workload load(const std::string& path) {
+  util::RealFileSystem fs;
+  util::Diagnostics diagnostics;
+  auto w = workload::load_workload(fs, kRoot + "/" + path, diagnostics);
+  if (!w) throw util::InputError(diagnostics);
+  return *w;
+}
+
+perf::Hardware hardware(const std::string& chip, specs::Precision precision) {
+  perf::HardwareProblem problem;
+  auto hw = perf::make_hardware(catalog(), chip, precision, problem);
+  if (!hw) throw std::runtime_error(problem.message);
+  return *hw;
+}
+
+// One full training search per iteration; reports layouts/s and the search size.
+void search_training(benchmark::State& state, const std::string& workload_path, const std::string& chip,
+                     long long chips) {
+  const auto w = load(workload_path);
+  const auto model = perf::make_training_model(w);
+  const auto hw = hardware(chip, w.precision);
+  long long evaluated = 0;
+  long long pruned = 0;
+  double best_tokens_per_s = 0;
+  for (auto _ : state) {
+    const auto result = search::search_training(model, hw, chips, {});
+    evaluated += result.evaluated;
+    pruned += result.pruned;
+    best_tokens_per_s = result.best.empty() ? 0 : result.best.front().estimate.tokens_per_s;
+    benchmark::DoNotOptimize(result.best.data());
+  }
+  state.counters["layouts/s"] = benchmark::Counter(static_cast<double>(evaluated), benchmark::Counter::kIsRate);
+  state.counters["layouts/search"] = static_cast<double>(evaluated) / static_cast<double>(state.iterations());
+  state.counters["groups_pruned"] = static_cast<double>(pruned) / static_cast<double>(state.iterations());
+  state.counters["best_tokens/s"] = best_tokens_per_s;
+}
+
+void BM_SearchTuringNLG530B_5128xA100(benchmark::State& state) {
+  search_training(state, "tests/calibration/turing-nlg-530b.json", "a100-sxm-80gb", 5128);
+}
+void BM_SearchLlama3_405B_16384xH100(benchmark::State& state) {
+  search_training(state, "examples/llama3-405b-pretrain.json", "h100-sxm", 16384);
+}
+void BM_SearchDeepSeekV3_2048xH800(benchmark::State& state) {
+  search_training(state, "examples/deepseek-v3-pretrain.json", "h800-sxm", 2048);
+}
+// How the search grows with the chip budget (Llama 3 405B on H100).
+void BM_SearchLlama3_405B_Scaling(benchmark::State& state) {
+  search_training(state, "examples/llama3-405b-pretrain.json", "h100-sxm", state.range(0));
+}
+
+// One layout, evaluated over and over: the model's own cost.
+void BM_EvaluateOneLayout_Llama3_405B(benchmark::State& state) {
+  const auto w = load("examples/llama3-405b-pretrain.json");
+  const auto model = perf::make_training_model(w);
+  const auto hw = hardware("h100-sxm", w.precision);
+  perf::TrainingLayout layout;
+  layout.tp = 8, layout.pp = 16, layout.dp = 64, layout.vp = 2, layout.recompute = perf::Recompute::full;
+  for (auto _ : state) {
+    auto e = perf::evaluate_training(model, hw, layout);
+    benchmark::DoNotOptimize(e);
+  }
+  state.counters["layouts/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
+void BM_SearchServingDeepSeekR1_512xH200(benchmark::State& state) {
+  const auto w = load("examples/deepseek-r1-serving.json");
+  const auto model = perf::make_inference_model(w);
+  const auto hw = hardware("h200-sxm", w.precision);
+  long long evaluated = 0;
+  for (auto _ : state) {
+    const auto result = search::search_inference(model, hw, 512, {});
+    evaluated += result.evaluated;
+    benchmark::DoNotOptimize(result.best.data());
+  }
+  state.counters["layouts/s"] = benchmark::Counter(static_cast<double>(evaluated), benchmark::Counter::kIsRate);
+}
+
+}  // namespace
+
+BENCHMARK(BM_SearchTuringNLG530B_5128xA100)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SearchLlama3_405B_16384xH100)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SearchDeepSeekV3_2048xH800)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SearchLlama3_405B_Scaling)->RangeMultiplier(4)->Range(1024, 262144)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EvaluateOneLayout_Llama3_405B);
+BENCHMARK(BM_SearchServingDeepSeekR1_512xH200)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
