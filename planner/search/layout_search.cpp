@@ -58,7 +58,10 @@ bool faster(const RankedTraining& a, const RankedTraining& b) {
 
 class Collector {
  public:
-  Collector(TrainingSearch& out, int keep) : out_(out), keep_(static_cast<std::size_t>(std::max(1, keep))) {}
+  Collector(TrainingSearch& out, int keep, double stop_at)
+      : out_(out), keep_(static_cast<std::size_t>(std::max(1, keep))), stop_at_(stop_at) {}
+
+  bool done() const { return out_.stopped_early; }
 
   // Evaluates one layout and records it; returns its rejection.
   Rejection visit(const perf::TrainingModel& model, const perf::Hardware& hw, const TrainingLayout& layout) {
@@ -72,6 +75,7 @@ class Collector {
       return why;
     }
     auto& best = out_.best;
+    if (r.estimate.tokens_per_s >= stop_at_) out_.stopped_early = true;
     if (best.size() < keep_ || faster(r, best.back())) {
       best.insert(std::upper_bound(best.begin(), best.end(), r, faster), r);
       if (best.size() > keep_) best.pop_back();
@@ -92,12 +96,15 @@ class Collector {
 
   TrainingSearch& out_;
   std::size_t keep_;
+  double stop_at_;
 };
 
 // Tries the memory-saving modes for one layout, cheapest first, stopping at
 // the first that fits: every later mode with the same or more saving is slower.
-void visit_modes(Collector& collector, const perf::TrainingModel& model, const perf::Hardware& hw,
-                 TrainingLayout layout, const perf::TrainingPins& pins) {
+// Returns the last mode's rejection: `memory` means even the most saving mode
+// did not fit.
+Rejection visit_modes(Collector& collector, const perf::TrainingModel& model, const perf::Hardware& hw,
+                      TrainingLayout layout, const perf::TrainingPins& pins) {
   const std::vector<int> zeros = pins.zero ? std::vector<int>{*pins.zero} : std::vector<int>{1, 3};
   const std::vector<Recompute> modes =
       pins.recompute ? std::vector<Recompute>{*pins.recompute}
@@ -112,18 +119,19 @@ void visit_modes(Collector& collector, const perf::TrainingModel& model, const p
         fitted_at = i;
         break;
       }
-      if (why != Rejection::memory) return;  // rules do not depend on the mode
+      if (why != Rejection::memory) return why;  // rules do not depend on the mode
     }
-    if (fitted_at == 0) return;
+    if (fitted_at == 0) return Rejection::none;
   }
+  return fitted_at < modes.size() ? Rejection::none : Rejection::memory;
 }
 
 }  // namespace
 
 TrainingSearch search_training(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips,
-                               const perf::TrainingPins& pins, int keep) {
+                               const perf::TrainingPins& pins, int keep, double stop_at_tokens_per_s) {
   TrainingSearch out;
-  Collector collector(out, keep);
+  Collector collector(out, keep, stop_at_tokens_per_s);
   const auto& c = model.costs;
   const auto batch = static_cast<long long>(model.batch_sequences);
   const auto seq = static_cast<long long>(model.seq_len);
@@ -131,7 +139,13 @@ TrainingSearch search_training(const perf::TrainingModel& model, const perf::Har
   const auto pps = pinned_or(pins.pp, pipeline_candidates(c.layers));
   const auto cps = pinned_or(pins.cp, powers_of_two_up_to(std::min<long long>(kMaxCp, seq)));
   const auto batch_divisors = divisors(batch);
-  const double fastest_flops = std::max(hw.matmul_flops, hw.attention_flops);
+  // Seconds per token per chip no layout can beat: every GEMM FLOP (forward
+  // and backward) at the GEMM rate, every attention FLOP at the attention rate
+  // (FlashAttention's backward is 2.5x its forward), nothing else.
+  const double attention_passes = model.flash_attention ? 3.5 : 3.0;
+  const double gemm_forward = model.forward_flops_per_token - model.attention_forward_flops_per_token;
+  const double min_chip_seconds_per_token = 3 * gemm_forward / hw.matmul_flops +
+                                            attention_passes * model.attention_forward_flops_per_token / hw.attention_flops;
   for (const int tp : tps) {
     for (const int cp : cps) {
       for (const int pp : pps) {
@@ -144,11 +158,10 @@ TrainingSearch search_training(const perf::TrainingModel& model, const perf::Har
             if (*d * model_chips <= max_chips) dps.push_back(static_cast<int>(*d));
         for (const int dp : dps) {
           if (model_chips * dp > max_chips) continue;
-          // Bound: no layout on these chips beats every FLOP at the fastest
-          // achievable rate. Once `keep` layouts are known, skip what cannot
-          // enter the list.
+          // Bound: once `keep` layouts are known, skip chip groups that could
+          // not enter the list even at the bound above.
           const double chips = static_cast<double>(model_chips * dp);
-          const double upper_tokens_per_s = chips * fastest_flops / model.model_flops_per_token;
+          const double upper_tokens_per_s = chips / min_chip_seconds_per_token;
           if (collector.full() && upper_tokens_per_s < collector.threshold()) {
             ++out.pruned;
             continue;
@@ -169,13 +182,14 @@ TrainingSearch search_training(const perf::TrainingModel& model, const perf::Har
             for (int v = 1; v <= std::min(kMaxVirtualStages, pp > 1 ? per_stage : 1); ++v)
               if (per_stage % v == 0) vps.push_back(v);
           for (const int ep : eps)
-            for (const int mb : mbs)
-              for (const int vp : vps) {
+            for (const int vp : vps)
+              for (const int mb : mbs) {  // ascending: memory never falls as mb grows
                 TrainingLayout layout;
                 layout.tp = tp, layout.pp = pp, layout.dp = dp, layout.cp = cp;
                 layout.ep = ep, layout.mb = mb, layout.vp = vp;
                 layout.sp = pins.sp.value_or(true);
-                visit_modes(collector, model, hw, layout, pins);
+                if (visit_modes(collector, model, hw, layout, pins) == Rejection::memory) break;
+                if (collector.done()) return out;
               }
         }
       }

@@ -9,6 +9,7 @@
 // that could not enter the top list even at peak speed are skipped.
 
 #include <array>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct TrainingSearch {
   // (tp, pp, cp, dp) groups skipped unevaluated: even at peak speed on every
   // chip they could not beat the layouts already kept (branch and bound).
   long long pruned = 0;
+  bool stopped_early = false;  // a layout reached stop_at_tokens_per_s
   std::array<long long, static_cast<std::size_t>(perf::Rejection::count)> rejected{};  // by perf::Rejection
   // The layout that came closest to fitting in memory, when none fit.
   std::optional<RankedTraining> nearest_memory_miss;
@@ -38,9 +40,12 @@ struct TrainingSearch {
 };
 
 // Searches layouts using at most `max_chips` chips. `keep` is how many of the
-// fastest to return.
+// fastest to return. The search stops at the first layout reaching
+// `stop_at_tokens_per_s` (a feasibility question: can these chips reach a
+// throughput?), returning that layout.
 TrainingSearch search_training(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips,
-                               const perf::TrainingPins& pins, int keep = 5);
+                               const perf::TrainingPins& pins, int keep = 5,
+                               double stop_at_tokens_per_s = std::numeric_limits<double>::infinity());
 
 struct RankedInference {
   perf::InferenceLayout layout;

@@ -1,0 +1,108 @@
+#include "search/fleet.h"
+
+#include <cmath>
+#include <limits>
+
+#include <CbcModel.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <OsiClpSolverInterface.hpp>
+
+namespace planner::search {
+
+namespace {
+
+// Supply and load comparisons tolerate rounding in the solver's doubles.
+constexpr double kTolerance = 1e-6;
+
+bool satisfies(const FleetProblem& p, const std::vector<long long>& steps) {
+  std::vector<double> supply(p.demand.size(), 0.0);
+  for (std::size_t i = 0; i < p.options.size(); ++i)
+    supply[static_cast<std::size_t>(p.options[i].workload)] += p.options[i].supply_per_step * static_cast<double>(steps[i]);
+  for (std::size_t w = 0; w < p.demand.size(); ++w)
+    if (supply[w] + kTolerance * std::max(1.0, p.demand[w]) < p.demand[w]) return false;
+  for (const auto& c : p.constraints)
+    if (constraint_load(c, steps) > c.limit + kTolerance * std::max(1.0, std::fabs(c.limit))) return false;
+  return true;
+}
+
+double objective_of(const FleetProblem& p, const std::vector<long long>& steps) {
+  double sum = 0;
+  for (std::size_t i = 0; i < p.options.size(); ++i) sum += p.options[i].objective_per_step * static_cast<double>(steps[i]);
+  return sum;
+}
+
+}  // namespace
+
+double constraint_load(const FleetConstraint& c, const std::vector<long long>& steps) {
+  double sum = 0;
+  for (const auto& [option, coefficient] : c.terms) sum += coefficient * static_cast<double>(steps[static_cast<std::size_t>(option)]);
+  return sum;
+}
+
+FleetSolution solve_fleet(const FleetProblem& p) {
+  FleetSolution out;
+  const int n = static_cast<int>(p.options.size());
+  if (n == 0) return out;
+  CoinPackedMatrix matrix(false, 0, 0);
+  matrix.setDimensions(0, n);
+  std::vector<double> row_lower, row_upper;
+  const double inf = std::numeric_limits<double>::infinity();
+  // Demand rows: supply >= demand.
+  for (std::size_t w = 0; w < p.demand.size(); ++w) {
+    CoinPackedVector row;
+    for (int i = 0; i < n; ++i)
+      if (static_cast<std::size_t>(p.options[static_cast<std::size_t>(i)].workload) == w)
+        row.insert(i, p.options[static_cast<std::size_t>(i)].supply_per_step);
+    matrix.appendRow(row);
+    row_lower.push_back(p.demand[w]);
+    row_upper.push_back(inf);
+  }
+  for (const auto& c : p.constraints) {
+    CoinPackedVector row;
+    std::vector<double> dense(static_cast<std::size_t>(n), 0.0);
+    for (const auto& [option, coefficient] : c.terms) dense[static_cast<std::size_t>(option)] += coefficient;
+    for (int i = 0; i < n; ++i)
+      if (dense[static_cast<std::size_t>(i)] != 0) row.insert(i, dense[static_cast<std::size_t>(i)]);
+    matrix.appendRow(row);
+    row_lower.push_back(-inf);
+    row_upper.push_back(c.limit);
+  }
+  std::vector<double> col_lower(static_cast<std::size_t>(n), 0.0), col_upper, objective;
+  for (const auto& o : p.options) {
+    col_upper.push_back(static_cast<double>(o.max_steps));
+    objective.push_back(o.objective_per_step);
+  }
+  OsiClpSolverInterface solver;
+  solver.messageHandler()->setLogLevel(0);
+  solver.loadProblem(matrix, col_lower.data(), col_upper.data(), objective.data(), row_lower.data(), row_upper.data());
+  for (int i = 0; i < n; ++i) solver.setInteger(i);
+  CbcModel model(solver);
+  model.setLogLevel(0);
+  model.messageHandler()->setLogLevel(0);
+  model.branchAndBound();
+  if (!model.isProvenOptimal() || !model.bestSolution()) return out;
+  const double* x = model.bestSolution();
+  out.steps.resize(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) out.steps[static_cast<std::size_t>(i)] = std::llround(x[i]);
+  out.feasible = satisfies(p, out.steps);
+  out.objective = objective_of(p, out.steps);
+  return out;
+}
+
+FleetSolution brute_force_fleet(const FleetProblem& p) {
+  FleetSolution best;
+  std::vector<long long> steps(p.options.size(), 0);
+  for (;;) {
+    if (satisfies(p, steps)) {
+      const double value = objective_of(p, steps);
+      if (!best.feasible || value < best.objective - kTolerance) best = {true, steps, value};
+    }
+    std::size_t i = 0;  // odometer over every combination
+    while (i < steps.size() && steps[i] == p.options[i].max_steps) steps[i++] = 0;
+    if (i == steps.size()) break;
+    ++steps[i];
+  }
+  return best;
+}
+
+}  // namespace planner::search

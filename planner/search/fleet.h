@@ -1,0 +1,50 @@
+#pragma once
+// The fleet decision as a mixed-integer program: how many steps (whole
+// training clusters, or serving replicas) of each option (a chip type at a
+// site, for one workload) to buy so that every workload's demand is met,
+// coupled limits hold (per-customer caps and country quotas across sites,
+// power per site, budget), and the objective is smallest. Solved with
+// COIN-OR CBC; a brute-force solver checks it on small instances.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace planner::search {
+
+struct FleetOption {
+  int workload = 0;           // which demand this option serves
+  double supply_per_step = 0; // toward the workload's demand per step
+  double objective_per_step = 0;
+  long long max_steps = 0;    // upper bound of the integer variable
+  std::string label;          // for messages: "h200-sxm at cn-east"
+};
+
+// sum over terms of coefficient x steps <= limit.
+struct FleetConstraint {
+  std::string id;
+  std::string text;  // what it is, for messages: "per-customer cap of 75,000 H200/MI325X-class units"
+  double limit = 0;
+  std::vector<std::pair<int, double>> terms;  // option index, coefficient per step
+};
+
+struct FleetProblem {
+  std::vector<double> demand;  // per workload; supply must reach it
+  std::vector<FleetOption> options;
+  std::vector<FleetConstraint> constraints;
+};
+
+struct FleetSolution {
+  bool feasible = false;
+  std::vector<long long> steps;  // per option
+  double objective = 0;
+};
+
+FleetSolution solve_fleet(const FleetProblem& problem);
+// Exhaustive, for tests: every combination of steps up to max_steps.
+FleetSolution brute_force_fleet(const FleetProblem& problem);
+
+// Left-hand side of a constraint at a solution.
+double constraint_load(const FleetConstraint& c, const std::vector<long long>& steps);
+
+}  // namespace planner::search
