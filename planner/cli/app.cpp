@@ -41,9 +41,10 @@ void add_common_options(po::options_description& desc, const Command& cmd) {
       ("specs", po::value<std::vector<std::string>>()->composing()->value_name("PATH"),
        "add data: a directory laid out like hw_specs/ (accelerators/, systems/, sites/) or one JSON file; "
        "repeatable; also taken from $CLUSTERPLAN_SPECS (':'-separated)")
-      ("sites", po::value<std::vector<std::string>>()->composing()->value_name("FILE"),
-       "add a site-table file; repeatable")
       ("no-bundled", po::bool_switch(), "do not load the bundled hw_specs/; use only --specs/--sites data");
+  if (!cmd.sites_are_ids)
+    desc.add_options()("sites", po::value<std::vector<std::string>>()->composing()->value_name("FILE"),
+                       "add a site-table file; repeatable");
   if (!cmd.formats.empty())
     desc.add_options()("format", po::value<std::string>()->default_value("table")->value_name(formats),
                        "output format: a table for people, json for scripts");
@@ -91,12 +92,12 @@ std::vector<std::string> env_paths(const char* variable) {
   return out;
 }
 
-std::vector<std::string> data_paths(const po::variables_map& vm) {
+std::vector<std::string> data_paths(const po::variables_map& vm, bool sites_are_ids) {
   std::vector<std::string> paths;
   if (!vm.count("no-bundled") || !vm["no-bundled"].as<bool>()) paths.push_back(bundled_data_dir());
   for (auto& p : env_paths("CLUSTERPLAN_SPECS")) paths.push_back(std::move(p));
   for (const char* key : {"specs", "sites"})
-    if (vm.count(key))
+    if (vm.count(key) && !(sites_are_ids && std::string_view(key) == "sites"))
       for (const auto& p : vm[key].as<std::vector<std::string>>()) paths.push_back(p);
   return paths;
 }
@@ -187,7 +188,7 @@ int run_command(const Command& cmd, const std::vector<std::string>& rest, std::o
     }
   }
   util::RealFileSystem fs;
-  Context ctx{vm, out, err, fs, format, data_paths(vm)};
+  Context ctx{vm, out, err, fs, format, data_paths(vm, cmd.sites_are_ids)};
   return cmd.run(ctx);
 }
 

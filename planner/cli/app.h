@@ -60,6 +60,8 @@ struct Command {
   std::vector<Format> formats;
   std::function<void(po::options_description&, po::positional_options_description&)> add_options;
   std::function<int(Context&)> run;
+  // The command's own --sites takes site ids (plan); data site tables then come with --specs.
+  bool sites_are_ids = false;
 };
 
 // Every command, in the order `--help` lists them.

@@ -40,8 +40,8 @@ std::string explain_training_failure(const perf::TrainingModel& model, const per
   if (s.nearest_memory_miss) {
     const auto& miss = *s.nearest_memory_miss;
     return fmt::format(
-        "no layout fits in memory on {} chips: the nearest miss needs {} GiB per chip at {}; {} has {} GiB "
-        "({} usable). More chips, a chip with more memory, or a smaller global batch per replica would help.\n",
+        "no layout fits in memory on {} chips: the nearest miss needs {} GiB per chip at {}; {} has {} GB "
+        "({} GiB usable). More chips, a chip with more memory, or a smaller global batch per replica would help.\n",
         report::grouped(static_cast<double>(count)), report::fixed(miss.estimate.memory.total() / kGiB, 1),
         miss.layout.str(), hw.chip_id, report::fixed(hw.hbm_total_bytes / 1e9, 0),
         report::fixed(hw.hbm_bytes / kGiB, 1));
@@ -69,7 +69,7 @@ std::string explain_inference_failure(const perf::InferenceModel& model, const p
   if (s.nearest_memory_miss) {
     const auto& miss = *s.nearest_memory_miss;
     return fmt::format(
-        "the model does not fit on {} chips: the nearest miss needs {} GiB per chip at {}; {} has {} GiB ({} "
+        "the model does not fit on {} chips: the nearest miss needs {} GiB per chip at {}; {} has {} GB ({} GiB "
         "usable). More chips per replica or a chip with more memory would help.\n",
         report::grouped(static_cast<double>(count)), report::fixed(miss.estimate.memory_bytes_per_chip / kGiB, 1),
         miss.layout.str(), hw.chip_id, report::fixed(hw.hbm_total_bytes / 1e9, 0), report::fixed(hw.hbm_bytes / kGiB, 1));

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "policy/loader.h"
 #include "report/table.h"
 #include "specs/loader.h"
 #include "workload/loader.h"
@@ -47,25 +48,50 @@ std::string describe(const specs::Catalog& before, const specs::Catalog& after) 
   return "";
 }
 
-// True when `file` parses and its "kind" names a workload. Problems are left
-// for the loader that the file is then given to.
-bool is_workload_file(const util::FileSystem& fs, const std::string& file) {
+// The "kind" of `file` when it parses. Problems are left for the loader
+// that the file is then given to.
+std::optional<std::string> file_kind(const util::FileSystem& fs, const std::string& file) {
   std::string error;
   const auto text = fs.read(file, error);
-  if (!text) return false;
+  if (!text) return std::nullopt;
   util::Diagnostics ignored;
   const auto doc = util::parse_json(*text, file, ignored);
-  if (!doc) return false;
-  const auto kind = specs::read_kind(*doc, file, ignored);
+  if (!doc) return std::nullopt;
+  return specs::read_kind(*doc, file, ignored);
+}
+
+bool is_workload_file(const util::FileSystem& fs, const std::string& file) {
+  const auto kind = file_kind(fs, file);
   return kind && workload::is_workload_kind(*kind);
+}
+
+bool is_policy_file(const util::FileSystem& fs, const std::string& file) {
+  const auto kind = file_kind(fs, file);
+  return kind && policy::is_policy_kind(*kind);
+}
+
+std::string describe(const policy::PolicyFiles& before, const policy::PolicyFiles& after) {
+  if (after.rule_sets.size() > before.rule_sets.size()) {
+    const auto& r = after.rule_sets.back();
+    return fmt::format("policy rules {} ({} rules, {} caps)", r.id, r.rules.size(), r.caps.size());
+  }
+  if (after.scenarios.size() > before.scenarios.size()) return "policy scenario " + after.scenarios.back().id;
+  return "";
 }
 
 int validate(Context& ctx) {
   const auto files = expand(ctx.fs, ctx.vm["files"].as<std::vector<std::string>>());
   util::Diagnostics diagnostics;
   specs::Catalog checked;
+  policy::PolicyFiles checked_policies;
   std::vector<Checked> results;
   for (const auto& file : files) {
+    if (is_policy_file(ctx.fs, file)) {
+      const auto before = checked_policies;
+      policy::load_policy_file(ctx.fs, file, checked_policies, diagnostics);
+      results.push_back({file, describe(before, checked_policies), {}});
+      continue;
+    }
     if (is_workload_file(ctx.fs, file)) {
       const auto w = workload::load_workload(ctx.fs, file, diagnostics);
       results.push_back({file, w ? fmt::format("{} workload {}", workload::to_string(w->kind), w->name) : "", {}});
@@ -79,6 +105,13 @@ int validate(Context& ctx) {
   util::Diagnostics ignored;
   const auto data = specs::load_catalog(ctx.fs, ctx.data_paths, ignored);
   specs::check_catalog(checked, diagnostics, data.accelerator_ids());
+  // Scenarios may name the loaded data's rule sets; policies may name its chips.
+  const auto policy_data = policy::read_policy_files(ctx.fs, ctx.data_paths, ignored);
+  const auto policies = policy::build_policy_set(std::move(checked_policies), diagnostics, policy_data,
+                                                 /*require_one_default=*/false);
+  auto chips = data.accelerator_ids();
+  for (const auto& a : checked.accelerators) chips.push_back(a.id);
+  policy::check_chip_ids(policies, chips, diagnostics);
 
   std::size_t failed = 0;
   for (auto& r : results) {
@@ -109,7 +142,7 @@ int validate(Context& ctx) {
 }  // namespace
 
 std::vector<Command> validate_commands() {
-  return {{"validate", "FILE...", "check accelerator, system, site and workload files (directories: every .json below)",
+  return {{"validate", "FILE...", "check accelerator, system, site, policy and workload files (directories: every .json below)",
            "Reports every problem of every file with its JSON path; exits 2 when any file has a problem.",
            {Format::table, Format::json},
            [](po::options_description& desc, po::positional_options_description& positional) {

@@ -10,6 +10,8 @@ namespace planner::cli {
 std::vector<Command> specs_commands();     // specs list|show, sites list|show
 std::vector<Command> validate_commands();  // validate
 std::vector<Command> estimate_commands();  // estimate
+std::vector<Command> plan_commands();      // plan, compare
+std::vector<Command> policy_commands();    // policies list|show
 
 // Prints JSON for scripts: two-space indent, keys sorted, a final newline.
 void print_json(std::ostream& out, const util::Json& doc);

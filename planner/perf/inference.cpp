@@ -26,10 +26,12 @@ double bytes_per_element(specs::Precision p) {
   }
 }
 
-// Parameters every chip of a TP group reads per step, divided by tp.
+// Parameters every chip of a TP group reads per step, divided by tp. Tied
+// input and output embeddings are one matrix, stored once.
 double shared_params(const TransformerCosts& c) {
   return c.layers * c.attention.params() + c.dense_layers * c.dense_ffn.params() +
-         c.moe_layers * (c.shared_ffn.params() + c.router_params) + 2 * c.embedding_params;
+         c.moe_layers * (c.shared_ffn.params() + c.router_params) +
+         (c.tied_embeddings ? 1 : 2) * c.embedding_params;
 }
 
 struct Placement {

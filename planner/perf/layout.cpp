@@ -101,11 +101,8 @@ TrainingPins parse_training_layout(std::string_view spec, std::vector<std::strin
     else if (p.key == "vp") pins.vp = parse_count(p, errors);
     else if (p.key == "sp") pins.sp = parse_switch(p, errors);
     else if (p.key == "zero") {
-      pins.zero = parse_count(p, errors, 0);
-      if (pins.zero && *pins.zero > 3) {
-        errors.push_back(fmt::format("zero={}: expected 0, 1, 2 or 3", p.value));
-        pins.zero.reset();
-      }
+      if (p.value.size() == 1 && p.value[0] >= '0' && p.value[0] <= '3') pins.zero = p.value[0] - '0';
+      else errors.push_back(fmt::format("zero={}: expected 0, 1, 2 or 3", p.value));
     } else if (p.key == "recompute") {
       if (p.value == "none") pins.recompute = Recompute::none;
       else if (p.value == "selective") pins.recompute = Recompute::selective;

@@ -250,7 +250,9 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
   state_bytes(l.zero, dp_ranks, head_params, first);
   first.activations = stage_activations * in_flight + working_layer;
   TrainingMemory last = base;
-  if (l.pp > 1 && !c.tied_embeddings) state_bytes(l.zero, dp_ranks, head_params, last);
+  // The last stage holds the output head; tied to the input embedding, it is
+  // still a second copy there (Megatron's shared embedding on both end stages).
+  if (l.pp > 1) state_bytes(l.zero, dp_ranks, head_params, last);
   else if (l.pp == 1 && !c.tied_embeddings) state_bytes(l.zero, dp_ranks, head_params, first);
   const double logits = l.mb * model.seq_len / l.cp * c.vocab / l.tp * kLogitBytes;
   last.activations = stage_activations + working_layer + logits;

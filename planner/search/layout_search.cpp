@@ -162,7 +162,8 @@ TrainingSearch search_training(const perf::TrainingModel& model, const perf::Har
           // not enter the list even at the bound above.
           const double chips = static_cast<double>(model_chips * dp);
           const double upper_tokens_per_s = chips / min_chip_seconds_per_token;
-          if (collector.full() && upper_tokens_per_s < collector.threshold()) {
+          if ((collector.full() && upper_tokens_per_s < collector.threshold()) ||
+              (std::isfinite(stop_at_tokens_per_s) && upper_tokens_per_s < stop_at_tokens_per_s)) {
             ++out.pruned;
             continue;
           }

@@ -36,6 +36,11 @@ std::string join_path(const std::string& dir, std::string_view sub) {
   return dir.ends_with('/') ? dir + std::string(sub) : dir + "/" + std::string(sub);
 }
 
+// Data files on the same paths that a later stage reads: policy/loader.h
+// (policies/ in a data directory, or single files of these kinds).
+constexpr std::string_view kPolicyDir = "policies";
+bool is_later_stage_kind(std::string_view kind) { return kind == "policy_rules" || kind == "policy_scenario"; }
+
 }  // namespace
 
 const Accelerator* Catalog::find_accelerator(std::string_view id) const { return find_by_id(accelerators, id); }
@@ -59,6 +64,7 @@ void load_spec_file(const util::FileSystem& fs, const std::string& path, std::st
   if (!kind) return;
   const std::vector<std::string> kinds = {std::string(kKindAccelerator), std::string(kKindSystem),
                                           std::string(kKindSiteTable), std::string(kKindModelConstants)};
+  if (expected_kind.empty() && is_later_stage_kind(*kind)) return;  // the policy loader reads these
   if (!expected_kind.empty() && *kind != expected_kind) {
     diagnostics.error(path, "/kind", fmt::format("expected \"{}\" for a file in this folder, got \"{}\"",
                                                  expected_kind, *kind));
@@ -106,6 +112,7 @@ Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>&
           any = true;
           for (const auto& file : fs.json_files_below(sub)) load_spec_file(fs, file, kind, catalog, diagnostics);
         }
+        if (!any && fs.kind(join_path(path, kPolicyDir)) == util::FileSystem::Kind::directory) any = true;
         if (!any)
           diagnostics.error(path, "",
                             "no accelerators/, systems/ or sites/ folder here; a data directory is laid out like "

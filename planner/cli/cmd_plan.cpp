@@ -1,0 +1,220 @@
+// plan WORKLOAD... and compare WORKLOAD: size and price clusters across chips
+// and sites under an export-control scenario.
+
+#include <cmath>
+#include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "policy/loader.h"
+#include "report/plan_report.h"
+#include "search/plan.h"
+#include "util/countries.h"
+#include "util/spellcheck.h"
+#include "workload/loader.h"
+
+namespace planner::cli {
+
+namespace {
+
+std::vector<std::string> split_ids(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+void add_policy_and_cost_options(po::options_description& desc) {
+  desc.add_options()
+      ("chips", po::value<std::string>()->value_name("IDS"), "accelerator or system ids, comma-separated (default: every system)")
+      ("buyer", po::value<std::string>()->default_value("US")->value_name("CC"), "the buyer's home country (ISO 3166-1 alpha-2)")
+      ("state-funded", po::bool_switch(), "the buyer is a state-funded project (China's domestic-chip rule)")
+      ("policy", po::value<std::string>()->value_name("ID"), "export-control scenario (policies list; default: the rules in force)")
+      ("objective", po::value<std::string>()->default_value("tco")->value_name("tco|time|energy|carbon"), "what to minimise")
+      ("deadline-days", po::value<double>()->value_name("D"), "training deadline, overriding the workload's deadline_days")
+      ("chip-life-years", po::value<double>()->default_value(5)->value_name("Y"), "chips and servers written off over Y years")
+      ("building-life-years", po::value<double>()->default_value(15)->value_name("Y"), "facility written off over Y years")
+      ("cost-of-capital", po::value<double>()->default_value(0)->value_name("R"), "annual cost of capital, e.g. 0.08")
+      ("load-factor", po::value<double>()->default_value(0.8)->value_name("F"), "average chip power as a share of TDP")
+      ("rent-usd-per-chip-hour", po::value<double>()->value_name("USD"), "rent chips at this price (power included) instead of buying")
+      ("serving-years", po::value<double>()->default_value(1)->value_name("Y"), "horizon over which serving fleets are priced");
+}
+
+// A bounded number option; reports and returns false when outside [lo, hi].
+bool check_bound(Context& ctx, const char* name, double value, double lo, double hi) {
+  if (std::isfinite(value) && value >= lo && value <= hi) return true;
+  ctx.err << fmt::format("clusterplan: --{}: expected a number from {} to {}, got {}\n", name, lo, hi, value);
+  return false;
+}
+
+struct Loaded {
+  std::vector<workload::Workload> workloads;
+  policy::PolicySet policies;
+};
+
+// Reads the request's options into `request`; prints problems and returns false on bad input.
+bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector<std::string>& workload_files,
+                  Loaded& loaded, search::PlanRequest& request) {
+  util::Diagnostics diagnostics;
+  for (const auto& file : workload_files)
+    if (auto w = workload::load_workload(ctx.fs, file, diagnostics)) loaded.workloads.push_back(std::move(*w));
+  loaded.policies = policy::load_policies(ctx.fs, ctx.data_paths, diagnostics);
+  policy::check_chip_ids(loaded.policies, catalog.accelerator_ids(), diagnostics);
+  if (!diagnostics.empty()) {
+    ctx.err << diagnostics.str();
+    return false;
+  }
+  request.workloads = loaded.workloads;
+  const auto& vm = ctx.vm;
+  if (vm.count("chips")) request.chips = split_ids(vm["chips"].as<std::string>());
+  request.buyer.country = vm["buyer"].as<std::string>();
+  request.buyer.state_funded = vm["state-funded"].as<bool>();
+  if (!util::is_country_code(request.buyer.country)) {
+    ctx.err << fmt::format("clusterplan: --buyer: expected an ISO 3166-1 alpha-2 country code such as US or CN, got \"{}\"\n",
+                           request.buyer.country);
+    return false;
+  }
+  if (vm.count("policy")) {
+    const auto& id = vm["policy"].as<std::string>();
+    if (id != "none") {
+      request.scenario = loaded.policies.find(id);
+      if (!request.scenario) {
+        auto ids = loaded.policies.scenario_ids();
+        ctx.err << fmt::format("clusterplan: --policy: no scenario \"{}\"{}; known: none, {}\n", id,
+                               util::did_you_mean(id, ids), fmt::join(ids, ", "));
+        return false;
+      }
+    }
+  } else {
+    request.scenario = loaded.policies.default_scenario();
+  }
+  const auto& objective = vm["objective"].as<std::string>();
+  if (objective == "tco") request.objective = search::Objective::tco;
+  else if (objective == "time") request.objective = search::Objective::time;
+  else if (objective == "energy") request.objective = search::Objective::energy;
+  else if (objective == "carbon") request.objective = search::Objective::carbon;
+  else {
+    ctx.err << fmt::format("clusterplan: --objective: expected tco, time, energy or carbon, got \"{}\"\n", objective);
+    return false;
+  }
+  auto& a = request.assumptions;
+  a.chip_life_years = vm["chip-life-years"].as<double>();
+  a.building_life_years = vm["building-life-years"].as<double>();
+  a.cost_of_capital = vm["cost-of-capital"].as<double>();
+  a.load_factor = vm["load-factor"].as<double>();
+  request.serving_years = vm["serving-years"].as<double>();
+  bool ok = check_bound(ctx, "chip-life-years", a.chip_life_years, 0.5, 30) &&
+            check_bound(ctx, "building-life-years", a.building_life_years, 1, 100) &&
+            check_bound(ctx, "cost-of-capital", a.cost_of_capital, 0, 1) &&
+            check_bound(ctx, "load-factor", a.load_factor, 0.05, 1) &&
+            check_bound(ctx, "serving-years", request.serving_years, 0.01, 30);
+  if (vm.count("rent-usd-per-chip-hour")) {
+    a.rental_usd_per_chip_hour = vm["rent-usd-per-chip-hour"].as<double>();
+    ok = ok && check_bound(ctx, "rent-usd-per-chip-hour", *a.rental_usd_per_chip_hour, 0.01, 1000);
+  }
+  if (vm.count("deadline-days")) {
+    request.deadline_days = vm["deadline-days"].as<double>();
+    ok = ok && check_bound(ctx, "deadline-days", *request.deadline_days, 0.1, 3650);
+  }
+  if (vm.count("budget-usd")) {
+    request.budget_usd = vm["budget-usd"].as<double>();
+    ok = ok && check_bound(ctx, "budget-usd", *request.budget_usd, 1, 1e13);
+  }
+  if (vm.count("max-mw")) {
+    request.max_mw = vm["max-mw"].as<double>();
+    ok = ok && check_bound(ctx, "max-mw", *request.max_mw, 0.001, 1e6);
+  }
+  return ok;
+}
+
+int run_plan(Context& ctx, bool compare) {
+  const auto* catalog = ctx.catalog();
+  if (!catalog) return kExitUsage;
+  Loaded loaded;
+  search::PlanRequest request;
+  const auto files = compare ? std::vector<std::string>{ctx.vm["workload"].as<std::string>()}
+                             : ctx.vm["workloads"].as<std::vector<std::string>>();
+  if (!read_request(ctx, *catalog, files, loaded, request)) return kExitUsage;
+  if (compare) {
+    if (ctx.vm.count("site")) {
+      request.sites = {ctx.vm["site"].as<std::string>()};
+    } else {  // the buyer's home site with the cheapest power
+      const specs::Site* home = nullptr;
+      for (const auto& s : catalog->sites)
+        if (s.country == request.buyer.country &&
+            (!home || s.electricity_usd_per_kwh.value < home->electricity_usd_per_kwh.value))
+          home = &s;
+      if (!home) {
+        ctx.err << fmt::format("clusterplan compare: no site in {}; name one with --site\n", request.buyer.country);
+        return kExitUsage;
+      }
+      request.sites = {home->id};
+    }
+  } else if (ctx.vm.count("sites")) {
+    request.sites = split_ids(ctx.vm["sites"].as<std::string>());
+  }
+  std::vector<std::string> problems;
+  const auto result = search::make_plan(*catalog, request, problems);
+  if (!problems.empty()) {
+    for (const auto& p : problems) ctx.err << "clusterplan: " << p << "\n";
+    return kExitUsage;
+  }
+  const report::PlanHeader header{request.buyer.country, request.buyer.state_funded,
+                                  std::string(search::to_string(request.objective))};
+  if (compare) {
+    if (ctx.format == Format::json) print_json(ctx.out, report::compare_json(request, result, header));
+    else if (ctx.format == Format::csv) ctx.out << report::compare_csv(request, result);
+    else ctx.out << report::compare_table(request, result, header);
+    return kExitOk;
+  }
+  if (ctx.format == Format::json) print_json(ctx.out, report::plan_json(request, result, header));
+  else ctx.out << report::plan_table(request, result, header);
+  if (!result.feasible) {
+    if (ctx.format == Format::json) ctx.err << report::plan_table(request, result, header);
+    return kExitInfeasible;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<Command> plan_commands() {
+  Command plan{"plan", "WORKLOAD...",
+               "size a data centre: chips, count, layout and site per workload at the least TCO (or time, energy, carbon)",
+               "Every admissible chip type and site is sized (training: the fewest chips that meet the deadline; "
+               "serving: replicas at the SLO) and priced; a mixed-integer program (COIN-OR CBC) then chooses counts "
+               "per chip and site under per-customer caps, country quotas, power per site and budget. Exits 1 when "
+               "no plan meets the request, naming what binds, by how much, and the ways out.",
+               {Format::table, Format::json},
+               [](po::options_description& desc, po::positional_options_description& positional) {
+                 desc.add_options()
+                     ("workloads", po::value<std::vector<std::string>>()->required()->value_name("WORKLOAD"), "workload files")
+                     ("sites", po::value<std::string>()->value_name("IDS"), "site ids, comma-separated (default: every site)")
+                     ("budget-usd", po::value<double>()->value_name("USD"), "capital budget for the whole plan")
+                     ("max-mw", po::value<double>()->value_name("MW"), "facility power for the whole plan");
+                 add_policy_and_cost_options(desc);
+                 positional.add("workloads", -1);
+               },
+               [](Context& ctx) { return run_plan(ctx, false); }};
+  plan.sites_are_ids = true;
+  Command compare{"compare", "WORKLOAD",
+                  "domestic vs imported chips: what each costs for the same work at one site, under the rules that apply",
+                  "One row per chip type: domestic or imported for this buyer at this site, allowed under the policy "
+                  "(and why not), chips needed, layout, MW, capex, energy per year with and without subsidy, TCO, USD "
+                  "per run or per million tokens, and time. --site defaults to the buyer's home site with the cheapest power.",
+                  {Format::table, Format::json, Format::csv},
+                  [](po::options_description& desc, po::positional_options_description& positional) {
+                    desc.add_options()
+                        ("workload", po::value<std::string>()->required()->value_name("WORKLOAD"), "workload file")
+                        ("site", po::value<std::string>()->value_name("ID"), "the site to compare at");
+                    add_policy_and_cost_options(desc);
+                    positional.add("workload", 1);
+                  },
+                  [](Context& ctx) { return run_plan(ctx, true); }};
+  return {plan, compare};
+}
+
+}  // namespace planner::cli

@@ -1,0 +1,245 @@
+#include "report/plan_report.h"
+
+#include <fmt/format.h>
+
+#include "report/table.h"
+
+namespace planner::report {
+
+using search::Candidate;
+using util::Json;
+
+namespace {
+
+bool is_training(const search::PlanRequest& r, const Candidate& c) {
+  return r.workloads[static_cast<std::size_t>(c.workload)].kind == workload::Kind::training;
+}
+
+std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : c.system; }
+
+std::string musd(double usd) { return fixed(usd / 1e6, 1); }
+
+std::string allowed_text(const Candidate& c) {
+  switch (c.verdict) {
+    case policy::Verdict::allowed: return "yes";
+    case policy::Verdict::licence: return "licence";
+    case policy::Verdict::banned: return "no";
+  }
+  return "yes";
+}
+
+Json cost_json(const cost::Cost& k) {
+  return {{"capex_usd", k.capex_usd},
+          {"chip_capex_usd", k.chip_capex_usd},
+          {"system_capex_usd", k.system_capex_usd},
+          {"facility_capex_usd", k.facility_capex_usd},
+          {"energy_usd_per_year", k.energy_usd_per_year},
+          {"energy_usd_per_year_unsubsidized", k.energy_usd_per_year_unsubsidized},
+          {"capex_usd_per_year", k.capex_usd_per_year},
+          {"rental_usd_per_year", k.rental_usd_per_year},
+          {"tco_usd", k.tco_usd},
+          {"power_mw", k.power_mw},
+          {"average_power_mw", k.average_power_mw},
+          {"energy_mwh", k.energy_mwh},
+          {"tco2", k.tco2}};
+}
+
+Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
+  Json out = {{"workload", r.workloads[static_cast<std::size_t>(c.workload)].name},
+              {"chip", c.chip},
+              {"system", c.system},
+              {"site", c.site},
+              {"site_country", c.site_country},
+              {"domestic", c.domestic},
+              {"allowed", c.verdict != policy::Verdict::banned},
+              {"verdict", std::string(policy::to_string(c.verdict))},
+              {"policy_reasons", c.policy_reasons},
+              {"usable", c.usable},
+              {"why_not", c.why_not},
+              {"precision", std::string(specs::to_string(c.precision))},
+              {"precision_fallback", c.precision_fallback},
+              {"count", c.count},
+              {"layout", c.layout}};
+  if (c.count > 0) {
+    for (const auto& [key, value] : cost_json(c.cost).items()) out[key] = value;
+    out["subsidy_fraction"] = c.cost.subsidy_fraction;
+    out["usd_per_million_tokens"] = c.usd_per_million_tokens;
+    if (is_training(r, c)) {
+      out["days"] = c.days;
+      out["usd_per_run"] = c.usd_per_run;
+    } else {
+      out["output_tokens_per_s"] = c.output_tokens_per_s;
+    }
+  }
+  return out;
+}
+
+// The best usable candidate per chip type for each workload, cheapest first
+// by the request's objective; unusable chip types after, with their reason.
+std::vector<const Candidate*> best_per_chip(const search::PlanResult& plan) {
+  std::vector<const Candidate*> best;
+  for (const auto& c : plan.candidates) {
+    auto it = std::find_if(best.begin(), best.end(), [&](const Candidate* b) {
+      return b->workload == c.workload && b->chip == c.chip && b->system == c.system;
+    });
+    const bool better = it == best.end() || (c.usable && (!(*it)->usable || c.objective < (*it)->objective));
+    if (it == best.end()) best.push_back(&c);
+    else if (better) *it = &c;
+  }
+  std::stable_sort(best.begin(), best.end(), [](const Candidate* a, const Candidate* b) {
+    if (a->workload != b->workload) return a->workload < b->workload;
+    if (a->usable != b->usable) return a->usable;
+    return a->objective < b->objective;
+  });
+  return best;
+}
+
+std::string header_line(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
+  return fmt::format("policy {}, buyer {}{}, objective {}{}\n", plan.scenario, h.buyer,
+                     h.state_funded ? " (state-funded)" : "", h.objective,
+                     r.assumptions.rental_usd_per_chip_hour
+                         ? fmt::format(", renting at {} USD per chip-hour", *r.assumptions.rental_usd_per_chip_hour)
+                         : fmt::format(", chips written off over {} years", r.assumptions.chip_life_years));
+}
+
+}  // namespace
+
+Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
+  Json plans = Json::array();
+  for (const auto& chosen : plan.chosen) {
+    const auto& c = plan.candidates[chosen.candidate];
+    Json p = {{"workload", r.workloads[static_cast<std::size_t>(c.workload)].name},
+              {"chip", c.chip},
+              {"system", c.system},
+              {"site", c.site},
+              {"domestic", c.domestic},
+              {"verdict", std::string(policy::to_string(c.verdict))},
+              {"count", chosen.count},
+              {"layout", c.layout},
+              {"precision", std::string(specs::to_string(c.precision))},
+              {"usd_per_million_tokens", chosen.usd_per_million_tokens},
+              {"binding", chosen.binding}};
+    for (const auto& [key, value] : cost_json(chosen.cost).items()) p[key] = value;
+    if (is_training(r, c)) {
+      p["days"] = chosen.days;
+      p["usd_per_run"] = chosen.cost.tco_usd;
+    } else {
+      p["output_tokens_per_s"] = chosen.output_tokens_per_s;
+    }
+    plans.push_back(std::move(p));
+  }
+  Json candidates = Json::array();
+  for (const auto& c : plan.candidates) candidates.push_back(candidate_json(r, c));
+  return {{"schema_version", 1},
+          {"policy", plan.scenario},
+          {"buyer", h.buyer},
+          {"state_funded", h.state_funded},
+          {"objective", h.objective},
+          {"feasible", plan.feasible},
+          {"plans", std::move(plans)},
+          {"totals", {{"capex_usd", plan.total_capex_usd}, {"tco_usd", plan.total_tco_usd}, {"power_mw", plan.total_power_mw}}},
+          {"binding", plan.binding},
+          {"ways_out", plan.ways_out},
+          {"candidates", std::move(candidates)}};
+}
+
+std::string plan_table(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
+  std::string out = header_line(r, plan, h);
+  if (!plan.feasible) {
+    out += "\nNo plan meets the request.\n";
+    for (const auto& b : plan.binding) out += "  binds: " + b + "\n";
+    for (const auto& w : plan.ways_out) out += "  way out: " + w + "\n";
+    return out;
+  }
+  Table t;
+  for (const char* col : {"WORKLOAD", "CHIP", "SITE"}) t.add_column(col, Align::left);
+  for (const char* col : {"COUNT", "MW", "CAPEX M$", "ENERGY M$/yr", "TCO M$", "DAYS | OUT TOK/S", "$/M TOK"}) t.add_column(col);
+  t.add_column("LAYOUT", Align::left);
+  for (const auto& chosen : plan.chosen) {
+    const auto& c = plan.candidates[chosen.candidate];
+    t.add_row({r.workloads[static_cast<std::size_t>(c.workload)].name, chip_label(c), c.site,
+               grouped(static_cast<double>(chosen.count)), fixed(chosen.cost.power_mw, 1), musd(chosen.cost.capex_usd),
+               musd(chosen.cost.energy_usd_per_year), musd(chosen.cost.tco_usd),
+               is_training(r, c) ? fixed(chosen.days, 1) + " d" : grouped(chosen.output_tokens_per_s),
+               fixed(chosen.usd_per_million_tokens, 3), c.layout});
+  }
+  out += "\n" + t.render();
+  out += fmt::format("\ntotal: capex {} M$, TCO {} M$, {} MW\n", musd(plan.total_capex_usd), musd(plan.total_tco_usd),
+                     fixed(plan.total_power_mw, 1));
+  for (const auto& chosen : plan.chosen) {
+    const auto& c = plan.candidates[chosen.candidate];
+    out += fmt::format("{} on {} at {}:\n", r.workloads[static_cast<std::size_t>(c.workload)].name, chip_label(c), c.site);
+    for (const auto& b : chosen.binding) out += "  binding: " + b + "\n";
+    if (c.precision_fallback) out += fmt::format("  note: runs at {}: the chip lacks the workload's precision\n", specs::to_string(c.precision));
+  }
+  // The runners-up: the best site of every other chip type.
+  Table alt;
+  for (const char* col : {"ALTERNATIVE", "BEST SITE"}) alt.add_column(col, Align::left);
+  for (const char* col : {"COUNT", "TCO M$", "DAYS | OUT TOK/S"}) alt.add_column(col);
+  alt.add_column("WHY NOT CHOSEN", Align::left);
+  for (const auto* c : best_per_chip(plan)) {
+    const bool chosen = std::any_of(plan.chosen.begin(), plan.chosen.end(),
+                                    [&](const search::Chosen& ch) { return &plan.candidates[ch.candidate] == c; });
+    if (chosen) continue;
+    alt.add_row({chip_label(*c), c->site, c->count ? grouped(static_cast<double>(c->count)) : "-",
+                 c->count ? musd(c->cost.tco_usd) : "-",
+                 c->count ? (is_training(r, *c) ? fixed(c->days, 1) + " d" : grouped(c->output_tokens_per_s)) : "-",
+                 c->usable ? fmt::format("costlier by {}", to_string(r.objective)) : c->why_not});
+  }
+  if (!alt.empty()) out += "\n" + alt.render();
+  return out;
+}
+
+Json compare_json(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
+  Json rows = Json::array();
+  for (const auto* c : best_per_chip(plan)) rows.push_back(candidate_json(r, *c));
+  return {{"schema_version", 1}, {"policy", plan.scenario}, {"buyer", h.buyer}, {"state_funded", h.state_funded},
+          {"objective", h.objective}, {"rows", std::move(rows)}};
+}
+
+std::string compare_table(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
+  std::string out = header_line(r, plan, h);
+  const bool training = !r.workloads.empty() && r.workloads.front().kind == workload::Kind::training;
+  Table t;
+  for (const char* col : {"CHIP", "ORIGIN", "ALLOWED"}) t.add_column(col, Align::left);
+  for (const char* col : {"COUNT", "MW", "CAPEX M$", "ENERGY M$/yr", "NO SUBSIDY M$/yr", "TCO M$",
+                          training ? "M$ PER RUN" : "$/M TOKENS", training ? "DAYS" : "OUT TOK/S"})
+    t.add_column(col);
+  t.add_column("LAYOUT OR WHY NOT", Align::left);
+  for (const auto* c : best_per_chip(plan)) {
+    const bool sized = c->count > 0;
+    const std::string why = c->usable ? c->layout : c->why_not;
+    t.add_row({chip_label(*c), c->domestic ? "domestic" : "imported", allowed_text(*c),
+               sized ? grouped(static_cast<double>(c->count)) : "-", sized ? fixed(c->cost.power_mw, 1) : "-",
+               sized ? musd(c->cost.capex_usd) : "-", sized ? musd(c->cost.energy_usd_per_year) : "-",
+               sized ? musd(c->cost.energy_usd_per_year_unsubsidized) : "-", sized ? musd(c->cost.tco_usd) : "-",
+               sized ? (training ? musd(c->usd_per_run) : fixed(c->usd_per_million_tokens, 3)) : "-",
+               sized ? (training ? fixed(c->days, 1) : grouped(c->output_tokens_per_s)) : "-", why});
+  }
+  const std::string site = plan.candidates.empty() ? "" : plan.candidates.front().site;
+  out += fmt::format("site {}; one row per chip, cheapest first; M$ = millions of USD\n\n", site) + t.render();
+  return out;
+}
+
+std::string compare_csv(const search::PlanRequest& r, const search::PlanResult& plan) {
+  std::string out =
+      "chip,system,site,domestic,allowed,verdict,count,power_mw,capex_usd,energy_usd_per_year,"
+      "energy_usd_per_year_unsubsidized,tco_usd,usd_per_run,usd_per_million_tokens,days,output_tokens_per_s,layout,why_not\n";
+  auto quote = [](const std::string& s) {
+    std::string q = "\"";
+    for (const char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+  };
+  for (const auto* c : best_per_chip(plan)) {
+    const bool training = is_training(r, *c);
+    out += fmt::format("{},{},{},{},{},{},{},{:.3f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.4f},{:.2f},{:.0f},{},{}\n", c->chip,
+                       c->system, c->site, c->domestic, c->verdict != policy::Verdict::banned,
+                       policy::to_string(c->verdict), c->count, c->cost.power_mw, c->cost.capex_usd,
+                       c->cost.energy_usd_per_year, c->cost.energy_usd_per_year_unsubsidized, c->cost.tco_usd,
+                       training ? c->usd_per_run : 0.0, c->usd_per_million_tokens, training ? c->days : 0.0,
+                       training ? 0.0 : c->output_tokens_per_s, quote(c->layout), quote(c->why_not));
+  }
+  return out;
+}
+
+}  // namespace planner::report

@@ -1,0 +1,93 @@
+#pragma once
+// The planner: for each workload, every admissible chip type and site sized
+// (training: the fewest chips that meet the deadline; serving: replicas at the
+// SLO) and priced; then one mixed-integer program chooses counts per chip and
+// site under the coupled limits (per-customer caps and country quotas across
+// sites, power per site, budget). An impossible request comes back with what
+// binds, by how much, and the cheapest ways out.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cost/cost.h"
+#include "policy/policy.h"
+#include "search/sizing.h"
+#include "specs/catalog.h"
+#include "workload/workload.h"
+
+namespace planner::search {
+
+enum class Objective { tco, time, energy, carbon };
+std::string_view to_string(Objective o);
+
+struct PlanRequest {
+  std::vector<workload::Workload> workloads;
+  std::vector<std::string> chips;  // accelerator or system ids; empty: every system
+  std::vector<std::string> sites;  // site ids; empty: every site
+  policy::Buyer buyer;
+  const policy::Scenario* scenario = nullptr;  // null: no policy
+  Objective objective = Objective::tco;
+  std::optional<double> budget_usd;  // capex (rent when renting) of the whole plan
+  std::optional<double> max_mw;      // facility power of the whole plan
+  std::optional<double> deadline_days;  // overrides the workloads' deadline_days
+  cost::Assumptions assumptions;
+  double serving_years = 1;  // horizon over which serving fleets are priced
+};
+
+// A training job without a deadline is sized for this many days.
+inline constexpr double kDefaultDeadlineDays = 90;
+
+// One workload on one chip type at one site.
+struct Candidate {
+  int workload = 0;
+  std::string chip;    // accelerator id
+  std::string system;  // system id, or "" when the chip has none
+  std::string site;
+  std::string site_country;
+  bool domestic = false;
+  policy::Verdict verdict = policy::Verdict::allowed;
+  std::vector<std::string> policy_reasons;
+  bool usable = false;   // allowed (or licensable) and sized
+  std::string why_not;   // when not usable
+  specs::Precision precision = specs::Precision::bf16;
+  bool precision_fallback = false;  // the chip lacks the workload's precision
+  long long step_chips = 0;   // chips per integer step: the whole cluster (training) or one replica (serving)
+  long long count = 0;        // chips for the whole demand with this option alone
+  std::string layout;
+  double days = 0;                  // training
+  double output_tokens_per_s = 0;   // serving, with `count` chips
+  cost::Cost cost;                  // of `count` chips over the job or the serving horizon
+  double usd_per_run = 0;           // training: TCO of the job
+  double usd_per_million_tokens = 0;
+  double objective = 0;             // per the request's objective
+};
+
+struct Chosen {
+  std::size_t candidate = 0;  // index into PlanResult::candidates
+  long long steps = 0;
+  long long count = 0;        // chips
+  cost::Cost cost;            // of `count` chips
+  double days = 0;
+  double output_tokens_per_s = 0;
+  double usd_per_million_tokens = 0;
+  std::vector<std::string> binding;  // what held this choice where it is
+};
+
+struct PlanResult {
+  std::string scenario;  // id, or "none"
+  std::vector<Candidate> candidates;
+  std::vector<Chosen> chosen;
+  bool feasible = false;
+  std::vector<std::string> binding;   // when infeasible: what binds and by how much
+  std::vector<std::string> ways_out;  // when infeasible: the cheapest ways out
+  double total_capex_usd = 0;
+  double total_tco_usd = 0;
+  double total_power_mw = 0;
+};
+
+// Problems with the request itself (unknown ids) go to `problems`; an
+// infeasible plan is a result, not a problem.
+PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, std::vector<std::string>& problems);
+
+}  // namespace planner::search
