@@ -167,7 +167,7 @@ std::string buyer_view_text(const BuyerView& v) {
   if (!v.caps.empty()) out += "caps that reach this buyer\n";
   for (const auto& c : v.caps) {
     std::vector<std::string> weights;
-    for (const auto& [chip, w] : c.chip_weights) weights.push_back(fmt::format("{} x{}", chip, util::format_number(w)));
+    for (const auto& [chip, w] : c.chip_weights) weights.push_back(fmt::format("{} x{}", chip, w >= 100 ? grouped(w, 0) : fixed(w, 3)));
     out += fmt::format("  {}{}: limit {} {}; counts {}\n", c.id, c.country.empty() ? "" : " in " + c.country,
                        grouped(c.limit, 0), c.unit, join(weights));
   }

@@ -208,6 +208,14 @@ Model build_model(const specs::Catalog& catalog, const PlanRequest& request, con
 
 std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : c.system; }
 
+// A workload's own "chips" list, when it has one, names the chip or its system.
+bool allows_chip(const workload::Workload& w, const ChipChoice& choice) {
+  if (w.chips.empty()) return true;
+  return std::any_of(w.chips.begin(), w.chips.end(), [&](const std::string& id) {
+    return id == choice.id || id == choice.chip->id || (choice.system && id == choice.system->id);
+  });
+}
+
 // Why an infeasible plan is infeasible, and the cheapest ways out.
 void explain(const specs::Catalog& catalog, const PlanRequest& request, const Model& m, PlanResult& out) {
   const auto& candidates = out.candidates;
@@ -307,11 +315,16 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
     else problems.push_back(fmt::format("--sites: no site \"{}\"{}", id, util::did_you_mean(id, catalog.site_ids())));
   }
   if (!problems.empty()) return out;
-  for (std::size_t w = 0; w < request.workloads.size(); ++w)
+  for (std::size_t w = 0; w < request.workloads.size(); ++w) {
+    const auto& wl = request.workloads[w];
     for (const auto& choice : choices) {
-      const Sized sized = size_one(catalog, request, request.workloads[w], choice);
-      for (const auto* site : sites) out.candidates.push_back(price(request, static_cast<int>(w), sized, *site));
+      if (!allows_chip(wl, choice)) continue;
+      const Sized sized = size_one(catalog, request, wl, choice);
+      for (const auto* site : sites)
+        if (wl.sites.empty() || std::find(wl.sites.begin(), wl.sites.end(), site->id) != wl.sites.end())
+          out.candidates.push_back(price(request, static_cast<int>(w), sized, *site));
     }
+  }
   const Model model = build_model(catalog, request, out.candidates, sites);
   const auto solution = solve_fleet(model.problem);
   out.feasible = solution.feasible;

@@ -222,6 +222,28 @@ void reject_other_kind(ObjectReader& r, Kind kind) {
 
 }  // namespace
 
+namespace {
+
+// An optional array of ids ("chips", "sites"); whether they exist is checked
+// against the catalog by the command that plans.
+std::vector<std::string> read_id_list(ObjectReader& r, std::string_view key) {
+  std::vector<std::string> out;
+  const Json* list = r.array(key, Presence::optional);
+  if (!list) return out;
+  if (list->empty()) r.error_at(key, "expected at least one id; leave the key out to allow any");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Json& item = (*list)[i];
+    const std::string path = util::json_pointer_append(r.path_of(key), i);
+    if (!item.is_string() || !specs::is_valid_id(item.get<std::string>()))
+      r.diagnostics().error(r.file(), path, "expected an id such as \"h200-sxm\" or \"cn-gansu\", got " +
+                                                util::describe_json(item));
+    else out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
 bool is_workload_kind(std::string_view kind) {
   return kind == kKindTraining || kind == kKindInference;
 }
@@ -242,6 +264,8 @@ std::optional<Workload> read_workload(const Json& doc, const std::string& file, 
   w.precision = read_enum(r, "precision", Presence::required, kPrecisions).value_or(specs::Precision::bf16);
   if (w.kind == Kind::training) read_training(r, w.training);
   else read_inference(r, w.inference);
+  w.chips = read_id_list(r, "chips");
+  w.sites = read_id_list(r, "sites");
   reject_other_kind(r, w.kind);
   r.finish();
   if (diagnostics.size() != errors_before) return std::nullopt;

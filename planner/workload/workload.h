@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "specs/accelerator.h"
 
@@ -85,6 +86,10 @@ struct Workload {
   specs::Precision precision = specs::Precision::bf16;
   TrainingJob training;    // when kind == training
   InferenceJob inference;  // when kind == inference
+  // Where `plan` may place this workload: accelerator or system ids and site
+  // ids; empty means anywhere the command line allows ("serve at home").
+  std::vector<std::string> chips;
+  std::vector<std::string> sites;
 
   // Output tokens per second the demand asks for (requests converted with output_tokens).
   double demanded_output_tokens_per_s() const;

@@ -3,12 +3,13 @@
 // formula the model states and the model shapes in the papers; a change to a
 // formula or a shape fails here before it moves a calibration case.
 
+#include <doctest/doctest.h>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <doctest/doctest.h>
 
 #include "perf/collectives.h"
 #include "perf/hardware.h"
@@ -142,7 +143,6 @@ std::string inference_errors(const std::string& spec) {
   perf::parse_inference_layout(spec, errors);
   return lines(errors);
 }
-
 
 }  // namespace
 
@@ -457,8 +457,7 @@ TEST_SUITE("perf::training") {
     // embedding), as an untied model does. With full recompute the last stage, holding
     // the FP32 logits, is the fuller: 2 x (16 x 218,103,808 + 525,336,576) = 8,029,995,008.
     const auto tied_pp2 = perf::evaluate_training(tied, hw, training_layout(1, 2, 8, 1, 1, Recompute::full), false);
-    const auto untied_pp2 =
-        perf::evaluate_training(untied, hw, training_layout(1, 2, 8, 1, 1, Recompute::full), false);
+    const auto untied_pp2 = perf::evaluate_training(untied, hw, training_layout(1, 2, 8, 1, 1, Recompute::full), false);
     CHECK(tied_pp2.memory.weights == doctest::Approx(8029995008.0).epsilon(1e-12));
     CHECK(tied_pp2.memory.total() == untied_pp2.memory.total());
   }
@@ -648,8 +647,8 @@ TEST_SUITE("perf::inference") {
     // 70B untied at tp=1, FP8: 1 byte per parameter. Attention 8192 x (64 + 16) x 128 + 64 x 128 x 8192
     // = 83,886,080 + 67,108,864 = 150,994,944; FFN 3 x 8192 x 28672 = 704,643,072;
     // 80 x 855,638,016 = 68,451,041,280; embeddings 2 x 128256 x 8192 = 2,101,346,304: 70,552,387,584.
-    const auto untied = perf::evaluate_inference(perf::make_inference_model(serving_workload(llama3_70b())), hw,
-                                                 {1, 1, 1, false});
+    const auto untied =
+        perf::evaluate_inference(perf::make_inference_model(serving_workload(llama3_70b())), hw, {1, 1, 1, false});
     CHECK(untied.weights_bytes_per_chip == 70552387584.0);
     // Tied, the one embedding matrix is stored once: 70,552,387,584 - 1,050,673,152 = 69,501,714,432.
     auto tied = llama3_70b();
@@ -745,7 +744,8 @@ struct BruteForce {
 
 double peak_tokens_per_s(const perf::TrainingModel& model, const perf::Hardware& hw, double chips) {
   const double gemm_forward = model.forward_flops_per_token - model.attention_forward_flops_per_token;
-  return chips / (3 * gemm_forward / hw.matmul_flops + 3.5 * model.attention_forward_flops_per_token / hw.attention_flops);
+  return chips /
+         (3 * gemm_forward / hw.matmul_flops + 3.5 * model.attention_forward_flops_per_token / hw.attention_flops);
 }
 
 // Every layout the training search may visit for a dense model with pp
@@ -769,8 +769,9 @@ BruteForce brute_force(const perf::TrainingModel& model, const perf::Hardware& h
                 ++out.evaluated;
                 const auto e = perf::evaluate_training(model, hw, l);
                 if (e.rejection != Rejection::none) continue;
-                out.worst_bound_ratio = std::max(
-                    out.worst_bound_ratio, e.tokens_per_s / peak_tokens_per_s(model, hw, static_cast<double>(l.chips())));
+                out.worst_bound_ratio =
+                    std::max(out.worst_bound_ratio,
+                             e.tokens_per_s / peak_tokens_per_s(model, hw, static_cast<double>(l.chips())));
                 if (e.tokens_per_s > out.best_tokens_per_s) {
                   out.best_tokens_per_s = e.tokens_per_s;
                   out.best_layouts.clear();
@@ -835,11 +836,18 @@ TEST_SUITE("search::training") {
     CHECK(half.evaluated < full.evaluated);
     REQUIRE(!half.best.empty());
     CHECK(half.best.front().estimate.tokens_per_s >= best / 2);
-    // Beyond the best it is never reached: the search runs to the end and finds the same best.
+    // Just beyond the best it is never reached: the search runs to the end and finds the same
+    // best (its chip group's peak is above the target, so the group is searched).
     const auto beyond = search::search_training(model, hw, 64, {}, 5, best * 1.01);
     CHECK(!beyond.stopped_early);
-    CHECK(beyond.evaluated == full.evaluated);
+    CHECK(beyond.evaluated <= full.evaluated);
+    REQUIRE(!beyond.best.empty());
     CHECK(beyond.best.front().estimate.tokens_per_s == best);
+    // Beyond the peak of all 64 chips nothing can reach it: every chip group is pruned unevaluated.
+    const auto out_of_reach = search::search_training(model, hw, 64, {}, 5, 1.01 * peak_tokens_per_s(model, hw, 64));
+    CHECK(out_of_reach.evaluated == 0);
+    CHECK(out_of_reach.pruned > 0);
+    CHECK(out_of_reach.best.empty());
   }
 
   TEST_CASE("rejected counts add up") {
