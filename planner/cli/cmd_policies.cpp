@@ -1,10 +1,10 @@
 // policies list|show: the export-control scenarios a plan can be held to,
 // each rule with its source, and what they decide for one buyer.
 
+#include <fmt/format.h>
+
 #include <ostream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "policy/loader.h"
@@ -34,8 +34,10 @@ std::optional<policy::PolicySet> load(Context& ctx) {
 int policies_list(Context& ctx) {
   const auto set = load(ctx);
   if (!set) return kExitUsage;
-  if (ctx.format == Format::json) print_json(ctx.out, report::policies_list_json(*set));
-  else ctx.out << report::policies_table(*set);
+  if (ctx.format == Format::json)
+    print_json(ctx.out, report::policies_list_json(*set));
+  else
+    ctx.out << report::policies_table(*set);
   return kExitOk;
 }
 
@@ -53,9 +55,10 @@ std::vector<std::string> country_list(const po::variables_map& vm, const char* k
 
 bool check_country(Context& ctx, std::string_view option, const std::string& code) {
   if (util::is_country_code(code)) return true;
-  ctx.err << fmt::format("clusterplan policies show: --{}: expected an ISO 3166-1 alpha-2 country code such as US or "
-                         "CN, got \"{}\"\n",
-                         option, code);
+  ctx.err << fmt::format(
+      "clusterplan policies show: --{}: expected an ISO 3166-1 alpha-2 country code such as US or "
+      "CN, got \"{}\"\n",
+      option, code);
   return false;
 }
 
@@ -95,13 +98,17 @@ int policies_show(Context& ctx) {
   if (const auto* scenario = set->find(id)) {
     std::optional<report::BuyerView> view;
     if (buyer) view = buyer_view(*ctx.catalog(), *scenario, *buyer, sites);
-    if (ctx.format == Format::json) print_json(ctx.out, report::scenario_json(*scenario, view));
-    else ctx.out << report::scenario_details(*scenario, view);
+    if (ctx.format == Format::json)
+      print_json(ctx.out, report::scenario_json(*scenario, view));
+    else
+      ctx.out << report::scenario_details(*scenario, view);
     return kExitOk;
   }
   if (const auto* rule_set = set->find_rule_set(id)) {
-    if (ctx.format == Format::json) print_json(ctx.out, report::rule_set_json(*rule_set));
-    else ctx.out << report::rule_set_details(*rule_set, buyer);
+    if (ctx.format == Format::json)
+      print_json(ctx.out, report::rule_set_json(*rule_set));
+    else
+      ctx.out << report::rule_set_details(*rule_set, buyer);
     return kExitOk;
   }
   auto ids = set->scenario_ids();
@@ -114,13 +121,12 @@ int policies_show(Context& ctx) {
 }
 
 void add_show_options(po::options_description& desc, po::positional_options_description& positional) {
-  desc.add_options()
-      ("id", po::value<std::string>()->required()->value_name("ID"), "the scenario or rule set to show")
-      ("buyer", po::value<std::string>()->value_name("CC"),
-       "list only the rules that can reach a buyer headquartered in CC, and its verdict for every chip")
-      ("state-funded", po::bool_switch(), "the buyer's project receives state funds (China's domestic-chip rule)")
-      ("site-country", po::value<std::vector<std::string>>()->composing()->value_name("CC"),
-       "site countries for the verdicts (repeatable or comma-separated; default: the buyer's own)");
+  desc.add_options()("id", po::value<std::string>()->required()->value_name("ID"), "the scenario or rule set to show")(
+      "buyer", po::value<std::string>()->value_name("CC"),
+      "list only the rules that can reach a buyer headquartered in CC, and its verdict for every chip")(
+      "state-funded", po::bool_switch(), "the buyer's project receives state funds (China's domestic-chip rule)")(
+      "site-country", po::value<std::vector<std::string>>()->composing()->value_name("CC"),
+      "site countries for the verdicts (repeatable or comma-separated; default: the buyer's own)");
   positional.add("id", 1);
 }
 

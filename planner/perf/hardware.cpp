@@ -1,5 +1,7 @@
 #include "perf/hardware.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 namespace planner::perf {
@@ -10,6 +12,16 @@ namespace {
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 constexpr double kGB = 1e9;
 }  // namespace
+
+double goodput(const Hardware& hw, double chips) {
+  const double failures_per_s = hw.failure_rate_per_chip_s * chips;
+  if (failures_per_s <= 0) return 1;
+  const double mtbf_s = 1 / failures_per_s;
+  const double interval_s = std::sqrt(2 * hw.checkpoint_s * mtbf_s);
+  const double checkpoint_waste = interval_s > 0 ? hw.checkpoint_s / interval_s : 0;
+  const double waste = checkpoint_waste + (hw.restart_s + interval_s / 2) / mtbf_s;
+  return 1 / (1 + waste);
+}
 
 std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string_view chip_or_system_id,
                                       specs::Precision precision, HardwareProblem& problem) {
@@ -53,7 +65,8 @@ std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string
   hw.scale_up_domain = system ? system->scale_up_domain_chips : static_cast<int>(chip->scale_up_domain_chips.value);
   hw.dp_overlap = c(Constant::dp_overlap);
   hw.failure_rate_per_chip_s = c(Constant::failure_rate_per_chip_hour) / 3600.0;
-  hw.seconds_lost_per_interruption = c(Constant::minutes_lost_per_interruption) * 60.0;
+  hw.restart_s = c(Constant::restart_minutes) * 60.0;
+  hw.checkpoint_s = c(Constant::checkpoint_minutes) * 60.0;
   hw.bytes_per_weight = specs::bit_length(precision) / 8 > 0 ? specs::bit_length(precision) / 8 : 1;
   if (hw.hbm_bytes <= 0) {
     problem.message = fmt::format("{}: the memory reserve leaves no usable HBM", chip->id);

@@ -28,10 +28,19 @@ struct Hardware {
   int scale_up_domain = 1;           // chips that share the scale-up fabric
   double dp_overlap = 0;             // fraction of DP traffic hidden behind compute
   double failure_rate_per_chip_s = 0;
-  double seconds_lost_per_interruption = 0;
+  double restart_s = 0;     // per interruption
+  double checkpoint_s = 0;  // stall per checkpoint written
   double peak_flops = 0;       // dense peak at the workload precision (for MFU)
   int bytes_per_weight = 2;    // bytes per GEMM operand element at the workload precision
 };
+
+// Fraction of wall time a job on `chips` chips spends on useful steps.
+// Interruptions arrive at failure_rate x chips; each costs a restart and the
+// work since the last checkpoint, half an interval on average; checkpoints
+// are written at Young's optimal interval sqrt(2 x checkpoint x MTBF), each
+// stalling the job. goodput = 1 / (1 + waste), waste = checkpoint / interval
+// + (restart + interval / 2) / MTBF.
+double goodput(const Hardware& hw, double chips);
 
 // Why a chip cannot run a workload at a precision at all.
 struct HardwareProblem {

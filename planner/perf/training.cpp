@@ -314,7 +314,7 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
   if (l.recompute == Recompute::full) recomputed = model.forward_flops_per_token;
   if (l.recompute == Recompute::selective && !model.flash_attention) recomputed = model.attention_forward_flops_per_token;
   e.hardware_tflops_per_chip = e.tokens_per_s * (model.model_flops_per_token + recomputed) / chips / 1e12;
-  e.goodput = 1 / (1 + hw.failure_rate_per_chip_s * chips * hw.seconds_lost_per_interruption);
+  e.goodput = goodput(hw, chips);
   e.days = model.tokens / e.tokens_per_s / e.goodput / 86400;
   return e;
 }

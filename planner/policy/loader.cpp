@@ -1,10 +1,10 @@
 #include "policy/loader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "policy/read_selectors.h"
 #include "specs/loader.h"
@@ -76,12 +76,14 @@ Cap read_cap(ObjectReader& r, const RuleSet& set, FileParts& parts) {
   const auto unit = r.choice("unit", Presence::required, {"chips", "tpp", "h100_equivalents"});
   cap.unit = unit == "tpp" ? CapUnit::tpp : unit == "h100_equivalents" ? CapUnit::h100_equivalents : CapUnit::chips;
   if (cap.unit == CapUnit::h100_equivalents) {
-    if (set.h100_equivalent_tpp) cap.h100_equivalent_tpp = *set.h100_equivalent_tpp;
-    else r.error_at("unit", "counting h100_equivalents needs \"h100_equivalent_tpp\" at the top of the file");
+    if (set.h100_equivalent_tpp)
+      cap.h100_equivalent_tpp = *set.h100_equivalent_tpp;
+    else
+      r.error_at("unit", "counting h100_equivalents needs \"h100_equivalent_tpp\" at the top of the file");
   }
   cap.limit = r.number("limit", Presence::required, kLimit).value_or(0);
-  cap.above = r.choice("above", Presence::required, {"ban", "licence"}) == "licence" ? Verdict::licence
-                                                                                      : Verdict::banned;
+  cap.above =
+      r.choice("above", Presence::required, {"ban", "licence"}) == "licence" ? Verdict::licence : Verdict::banned;
   cap.period = r.string("period", Presence::optional).value_or("");
   cap.buyers = detail::read_country_selector(r, "buyers", true, parts.groups);
   cap.sites = detail::read_country_selector(r, "sites", false, parts.groups);
@@ -116,7 +118,8 @@ std::optional<RuleSet> read_rule_set(const Json& doc, const std::string& file, u
   set.name = r.string("name", Presence::required).value_or("");
   const auto issuer = r.string("issuer", Presence::required);
   if (issuer && !util::is_country_code(*issuer))
-    r.error_at("issuer", "expected the ISO 3166-1 alpha-2 code of the country whose rule this is, got \"" + *issuer + "\"");
+    r.error_at("issuer",
+               "expected the ISO 3166-1 alpha-2 code of the country whose rule this is, got \"" + *issuer + "\"");
   set.issuer = issuer.value_or("");
   if (auto source = detail::read_citation(r, Presence::required)) set.source = std::move(*source);
   set.other_sources = detail::read_other_sources(r);
@@ -185,8 +188,10 @@ void load_policy_file(const util::FileSystem& fs, const std::string& path, Polic
     if (auto s = read_scenario(*doc, path, diagnostics)) files.scenarios.push_back(std::move(*s)), broken.reset();
   } else {
     const std::vector<std::string> kinds = {std::string(kKindPolicyRules), std::string(kKindPolicyScenario)};
-    diagnostics.error(path, "/kind", fmt::format("expected \"policy_rules\" or \"policy_scenario\" for a file in this folder, got \"{}\"{}",
-                                                 *kind, util::did_you_mean(*kind, kinds)));
+    diagnostics.error(
+        path, "/kind",
+        fmt::format("expected \"policy_rules\" or \"policy_scenario\" for a file in this folder, got \"{}\"{}", *kind,
+                    util::did_you_mean(*kind, kinds)));
   }
   if (broken) files.broken_ids.push_back(*broken);
 }

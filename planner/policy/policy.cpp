@@ -1,26 +1,32 @@
 #include "policy/policy.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace planner::policy {
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::allowed: return "allowed";
-    case Verdict::licence: return "licence";
-    case Verdict::banned: return "banned";
+    case Verdict::allowed:
+      return "allowed";
+    case Verdict::licence:
+      return "licence";
+    case Verdict::banned:
+      return "banned";
   }
   return "?";
 }
 
 std::string_view to_string(Effect e) {
   switch (e) {
-    case Effect::allow: return "allow";
-    case Effect::licence: return "licence";
-    case Effect::ban: return "ban";
+    case Effect::allow:
+      return "allow";
+    case Effect::licence:
+      return "licence";
+    case Effect::ban:
+      return "ban";
   }
   return "?";
 }
@@ -29,9 +35,12 @@ std::string_view to_string(CapScope s) { return s == CapScope::per_country ? "pe
 
 std::string_view to_string(CapUnit u) {
   switch (u) {
-    case CapUnit::chips: return "chips";
-    case CapUnit::tpp: return "tpp";
-    case CapUnit::h100_equivalents: return "h100_equivalents";
+    case CapUnit::chips:
+      return "chips";
+    case CapUnit::tpp:
+      return "tpp";
+    case CapUnit::h100_equivalents:
+      return "h100_equivalents";
   }
   return "?";
 }
@@ -46,9 +55,12 @@ bool sorted_contains(const std::vector<std::string>& sorted, std::string_view va
 int rank(Verdict v) { return static_cast<int>(v); }
 Verdict verdict_of(Effect e) {
   switch (e) {
-    case Effect::allow: return Verdict::allowed;
-    case Effect::licence: return Verdict::licence;
-    case Effect::ban: return Verdict::banned;
+    case Effect::allow:
+      return Verdict::allowed;
+    case Effect::licence:
+      return Verdict::licence;
+    case Effect::ban:
+      return Verdict::banned;
   }
   return Verdict::banned;
 }
@@ -66,9 +78,12 @@ bool buyer_matches(const CountrySelector& buyers, const Buyer& buyer) {
 
 double cap_weight(const Cap& cap, const specs::Accelerator& chip) {
   switch (cap.unit) {
-    case CapUnit::chips: return 1;
-    case CapUnit::tpp: return chip.tpp();
-    case CapUnit::h100_equivalents: return chip.tpp() / cap.h100_equivalent_tpp;
+    case CapUnit::chips:
+      return 1;
+    case CapUnit::tpp:
+      return chip.tpp();
+    case CapUnit::h100_equivalents:
+      return chip.tpp() / cap.h100_equivalent_tpp;
   }
   return 0;
 }

@@ -58,10 +58,10 @@ struct CountrySelector {
   std::vector<std::string> groups;
   std::vector<std::string> except_countries;
   std::vector<std::string> except_groups;
-  bool everyone = true;              // no countries or groups named
-  std::vector<std::string> members;  // resolved, sorted; empty when `everyone`
+  bool everyone = true;               // no countries or groups named
+  std::vector<std::string> members;   // resolved, sorted; empty when `everyone`
   std::vector<std::string> excluded;  // resolved, sorted
-  std::optional<bool> state_funded;  // buyers only: match on this flag when set
+  std::optional<bool> state_funded;   // buyers only: match on this flag when set
 
   bool contains(std::string_view country) const;
 };
@@ -70,9 +70,9 @@ struct CountrySelector {
 // must hold; `any_of` holds when one of its selectors does. A condition on
 // performance density fails for a chip whose die area is unknown.
 struct ChipSelector {
-  std::string chip_class;               // name of the class inlined into `all_of`, for display
-  std::vector<std::string> ids;         // accelerator ids, where a regulation names chips
-  std::optional<double> tpp_at_least;   // TPP as BIS ECCN 3A090 defines it
+  std::string chip_class;              // name of the class inlined into `all_of`, for display
+  std::vector<std::string> ids;        // accelerator ids, where a regulation names chips
+  std::optional<double> tpp_at_least;  // TPP as BIS ECCN 3A090 defines it
   std::optional<double> tpp_below;
   std::optional<double> hbm_gbytes_per_s_at_least;  // memory bandwidth, GB/s = hbm_tbps x 1000
   std::optional<double> hbm_gbytes_per_s_below;
@@ -107,10 +107,10 @@ struct Cap {
   std::string text;
   CapScope scope = CapScope::per_customer;
   CapUnit unit = CapUnit::chips;
-  double limit = 0;                     // in `unit`
-  Verdict above = Verdict::banned;      // what a plan beyond the limit needs
-  std::string period;                   // "2025-2027", "per year"; empty when none is stated
-  double h100_equivalent_tpp = 0;       // TPP of one H100-equivalent, for CapUnit::h100_equivalents
+  double limit = 0;                 // in `unit`
+  Verdict above = Verdict::banned;  // what a plan beyond the limit needs
+  std::string period;               // "2025-2027", "per year"; empty when none is stated
+  double h100_equivalent_tpp = 0;   // TPP of one H100-equivalent, for CapUnit::h100_equivalents
   CountrySelector buyers;
   CountrySelector sites;
   ChipSelector chips;
@@ -176,7 +176,7 @@ struct CapConstraint {
   std::string scope;  // "per_customer" or "per_country"
   double limit = 0;
   // per_country caps give one constraint per site country; per_customer caps one in all.
-  std::string country;  // empty for per-customer
+  std::string country;                      // empty for per-customer
   std::vector<std::string> site_countries;  // chips at sites in these countries count
   // accelerator id -> weight per chip (1 for chips, TPP for tpp, TPP / h100_equivalent_tpp for h100_equivalents)
   std::vector<std::pair<std::string, double>> chip_weights;

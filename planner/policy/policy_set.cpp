@@ -1,10 +1,10 @@
 // Checking policy files against each other and loading them from data paths.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "policy/loader.h"
 #include "specs/loader.h"

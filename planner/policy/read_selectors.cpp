@@ -1,9 +1,9 @@
 #include "policy/read_selectors.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "specs/loader.h"
 #include "specs/sourced.h"
@@ -30,7 +30,8 @@ constexpr int kMaxNesting = 4;
 std::string country_problem(const std::string& code) {
   std::string upper = code;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const std::string hint = upper != code && util::is_country_code(upper) ? fmt::format(" (did you mean \"{}\"?)", upper) : "";
+  const std::string hint =
+      upper != code && util::is_country_code(upper) ? fmt::format(" (did you mean \"{}\"?)", upper) : "";
   return fmt::format("expected an ISO 3166-1 alpha-2 country code such as \"US\" or \"CN\", got \"{}\"{}", code, hint);
 }
 
@@ -57,16 +58,17 @@ std::vector<std::string> read_group_names(ObjectReader& r, std::string_view key,
     const auto name = item.get<std::string>();
     if (std::find(names.begin(), names.end(), name) == names.end())
       r.diagnostics().error(r.file(), path,
-                            names.empty() ? fmt::format("unknown country group \"{}\": this file defines no country_groups", name)
-                                          : fmt::format("unknown country group \"{}\"{}", name, util::did_you_mean(name, names)));
+                            names.empty()
+                                ? fmt::format("unknown country group \"{}\": this file defines no country_groups", name)
+                                : fmt::format("unknown country group \"{}\"{}", name, util::did_you_mean(name, names)));
     else
       out.push_back(name);
   }
   return out;
 }
 
-std::vector<std::string> members_of(const std::vector<std::string>& countries, const std::vector<std::string>& group_list,
-                                    const CountryGroups& groups) {
+std::vector<std::string> members_of(const std::vector<std::string>& countries,
+                                    const std::vector<std::string>& group_list, const CountryGroups& groups) {
   std::vector<std::string> out = countries;
   for (const auto& name : group_list)
     for (const auto& [group, codes] : groups)
@@ -138,10 +140,18 @@ ChipSelector read_chip_object(ObjectReader& r, const ChipClasses& classes, int d
   sel.performance_density_below = r.number("performance_density_below", Presence::optional, kPerformanceDensity);
   sel.origin_not_site_country = r.boolean("origin_not_site_country", Presence::optional).value_or(false);
   read_any_of(r, classes, depth, sel);
-  static const char* const kConditions[] = {"class", "ids", "tpp_at_least", "tpp_below", "hbm_gbytes_per_s_at_least",
-                                            "hbm_gbytes_per_s_below", "performance_density_at_least",
-                                            "performance_density_below", "origin_not_site_country", "any_of"};
-  if (r.valid() && std::none_of(std::begin(kConditions), std::end(kConditions), [&](const char* k) { return r.has(k); }))
+  static const char* const kConditions[] = {"class",
+                                            "ids",
+                                            "tpp_at_least",
+                                            "tpp_below",
+                                            "hbm_gbytes_per_s_at_least",
+                                            "hbm_gbytes_per_s_below",
+                                            "performance_density_at_least",
+                                            "performance_density_below",
+                                            "origin_not_site_country",
+                                            "any_of"};
+  if (r.valid() &&
+      std::none_of(std::begin(kConditions), std::end(kConditions), [&](const char* k) { return r.has(k); }))
     r.diagnostics().error(r.file(), r.path(),
                           "expected at least one condition: class, ids, tpp_at_least, tpp_below, "
                           "hbm_gbytes_per_s_at_least, hbm_gbytes_per_s_below, performance_density_at_least, "
@@ -203,8 +213,8 @@ CountrySelector read_country_selector(ObjectReader& parent, std::string_view key
   sel.except_countries = read_country_list(*r, "except_countries", Presence::optional);
   sel.except_groups = read_group_names(*r, "except_groups", groups);
   if (is_buyers) sel.state_funded = r->boolean("state_funded", Presence::optional);
-  const bool any = r->has("countries") || r->has("groups") || r->has("except_countries") ||
-                   r->has("except_groups") || (is_buyers && r->has("state_funded"));
+  const bool any = r->has("countries") || r->has("groups") || r->has("except_countries") || r->has("except_groups") ||
+                   (is_buyers && r->has("state_funded"));
   if (!any)
     parent.error_at(key, is_buyers ? "expected at least one of countries, groups, except_countries, except_groups or "
                                      "state_funded; leave the key out to mean every buyer"

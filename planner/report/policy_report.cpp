@@ -104,9 +104,14 @@ Json cap_json(const Cap& c) {
 Json constraint_json(const policy::CapConstraint& c) {
   Json weights = Json::object();
   for (const auto& [chip, w] : c.chip_weights) weights[chip] = w;
-  Json out = {{"id", c.id},       {"text", c.text},     {"scope", c.scope},
-              {"unit", c.unit},   {"limit", c.limit},   {"site_countries", c.site_countries},
-              {"chip_weights", weights}, {"above_limit", std::string(policy::to_string(c.above_limit))}};
+  Json out = {{"id", c.id},
+              {"text", c.text},
+              {"scope", c.scope},
+              {"unit", c.unit},
+              {"limit", c.limit},
+              {"site_countries", c.site_countries},
+              {"chip_weights", weights},
+              {"above_limit", std::string(policy::to_string(c.above_limit))}};
   if (!c.country.empty()) out["country"] = c.country;
   if (!c.period.empty()) out["period"] = c.period;
   return out;
@@ -167,7 +172,8 @@ std::string buyer_view_text(const BuyerView& v) {
   if (!v.caps.empty()) out += "caps that reach this buyer\n";
   for (const auto& c : v.caps) {
     std::vector<std::string> weights;
-    for (const auto& [chip, w] : c.chip_weights) weights.push_back(fmt::format("{} x{}", chip, w >= 100 ? grouped(w, 0) : fixed(w, 3)));
+    for (const auto& [chip, w] : c.chip_weights)
+      weights.push_back(fmt::format("{} x{}", chip, w >= 100 ? grouped(w, 0) : fixed(w, 3)));
     out += fmt::format("  {}{}: limit {} {}; counts {}\n", c.id, c.country.empty() ? "" : " in " + c.country,
                        grouped(c.limit, 0), c.unit, join(weights));
   }
@@ -217,16 +223,16 @@ std::string policies_table(const policy::PolicySet& set) {
   scenarios.add_column("RULES");
   scenarios.add_column("CAPS");
   for (const auto& s : set.scenarios)
-    scenarios.add_row({s.id, s.name, s.is_default ? "yes" : "-", std::to_string(s.rule_count()),
-                       std::to_string(s.cap_count())});
+    scenarios.add_row(
+        {s.id, s.name, s.is_default ? "yes" : "-", std::to_string(s.rule_count()), std::to_string(s.cap_count())});
   Table rule_sets;
   for (const char* h : {"RULE SET", "ISSUER", "DATE"}) rule_sets.add_column(h, Align::left);
   rule_sets.add_column("RULES");
   rule_sets.add_column("CAPS");
   rule_sets.add_column("NAME", Align::left);
   for (const auto& r : set.rule_sets)
-    rule_sets.add_row({r.id, r.issuer, r.source.date, std::to_string(r.rules.size()), std::to_string(r.caps.size()),
-                       r.name});
+    rule_sets.add_row(
+        {r.id, r.issuer, r.source.date, std::to_string(r.rules.size()), std::to_string(r.caps.size()), r.name});
   return scenarios.render() + "\n" + rule_sets.render() +
          "\nA plan uses the DEFAULT scenario unless --policy names another; `clusterplan policies show ID` gives "
          "every rule with its source.\n";
@@ -246,8 +252,12 @@ Json policies_list_json(const policy::PolicySet& set) {
   }
   Json rule_sets = Json::array();
   for (const auto& r : set.rule_sets)
-    rule_sets.push_back({{"id", r.id}, {"name", r.name}, {"issuer", r.issuer}, {"source", citation_json(r.source)},
-                         {"rules", r.rules.size()}, {"caps", r.caps.size()}});
+    rule_sets.push_back({{"id", r.id},
+                         {"name", r.name},
+                         {"issuer", r.issuer},
+                         {"source", citation_json(r.source)},
+                         {"rules", r.rules.size()},
+                         {"caps", r.caps.size()}});
   return {{"schema_version", kSchemaVersion}, {"scenarios", scenarios}, {"rule_sets", rule_sets}};
 }
 
@@ -278,9 +288,14 @@ Json rule_set_json(const RuleSet& set) {
   for (const auto& r : set.rules) rules.push_back(rule_json(r));
   Json caps = Json::array();
   for (const auto& c : set.caps) caps.push_back(cap_json(c));
-  Json out = {{"id", set.id},         {"name", set.name},   {"issuer", set.issuer},
-              {"source", citation_json(set.source)},       {"other_sources", others},
-              {"country_groups", groups}, {"chip_classes", classes}, {"rules", rules},
+  Json out = {{"id", set.id},
+              {"name", set.name},
+              {"issuer", set.issuer},
+              {"source", citation_json(set.source)},
+              {"other_sources", others},
+              {"country_groups", groups},
+              {"chip_classes", classes},
+              {"rules", rules},
               {"caps", caps}};
   if (set.h100_equivalent_tpp) out["h100_equivalent_tpp"] = *set.h100_equivalent_tpp;
   return out;
@@ -300,9 +315,12 @@ std::string scenario_details(const Scenario& scenario, const std::optional<Buyer
 Json scenario_json(const Scenario& scenario, const std::optional<BuyerView>& view) {
   Json sets = Json::array();
   for (const auto& s : scenario.rule_sets) sets.push_back(rule_set_json(s));
-  Json out = {{"schema_version", kSchemaVersion}, {"id", scenario.id},
-              {"name", scenario.name},           {"description", scenario.description},
-              {"default", scenario.is_default},  {"rule_sets", sets}};
+  Json out = {{"schema_version", kSchemaVersion},
+              {"id", scenario.id},
+              {"name", scenario.name},
+              {"description", scenario.description},
+              {"default", scenario.is_default},
+              {"rule_sets", sets}};
   if (!view) return out;
   Json decisions = Json::array();
   for (std::size_t i = 0; i < view->chips.size(); ++i)

@@ -22,7 +22,7 @@ util::Json policies_list_json(const policy::PolicySet& set);
 struct BuyerView {
   policy::Buyer buyer;
   std::vector<std::string> site_countries;
-  std::vector<std::string> chips;                         // accelerator ids, rows
+  std::vector<std::string> chips;                        // accelerator ids, rows
   std::vector<std::vector<policy::Decision>> decisions;  // [chip][site country]
   std::vector<policy::CapConstraint> caps;
 };

@@ -26,6 +26,7 @@ struct FleetConstraint {
   std::string text;  // what it is, for messages: "per-customer cap of 75,000 H200/MI325X-class units"
   double limit = 0;
   std::vector<std::pair<int, double>> terms;  // option index, coefficient per step
+  std::string unit;  // of the limit, for messages: "MW", "USD", "chips", "TPP"
 };
 
 struct FleetProblem {

@@ -160,24 +160,24 @@ Model build_model(const specs::Catalog& catalog, const PlanRequest& request, con
   for (const auto* site : sites) {
     FleetConstraint c{"site-power/" + site->id,
                       fmt::format("power available at {} ({:.0f} MW)", site->id, site->power_available_mw.value),
-                      site->power_available_mw.value, {}};
+                      site->power_available_mw.value, {}, "MW"};
     for (std::size_t o = 0; o < m.option_candidate.size(); ++o)
       if (candidates[m.option_candidate[o]].site == site->id)
         c.terms.push_back({static_cast<int>(o), per_step(o, candidates[m.option_candidate[o]].cost.power_mw)});
     if (!c.terms.empty()) m.problem.constraints.push_back(std::move(c));
   }
-  auto whole_plan = [&](std::string id, std::string text, double limit, auto field) {
-    FleetConstraint c{std::move(id), std::move(text), limit, {}};
+  auto whole_plan = [&](std::string id, std::string text, double limit, std::string unit, auto field) {
+    FleetConstraint c{std::move(id), std::move(text), limit, {}, std::move(unit)};
     for (std::size_t o = 0; o < m.option_candidate.size(); ++o)
       c.terms.push_back({static_cast<int>(o), per_step(o, field(candidates[m.option_candidate[o]].cost))});
     m.problem.constraints.push_back(std::move(c));
   };
   if (request.max_mw)
-    whole_plan("max-mw", fmt::format("--max-mw {:.0f} MW for the whole plan", *request.max_mw), *request.max_mw,
+    whole_plan("max-mw", fmt::format("--max-mw {:.0f} MW for the whole plan", *request.max_mw), *request.max_mw, "MW",
                [](const cost::Cost& k) { return k.power_mw; });
   if (request.budget_usd)
     whole_plan("budget", fmt::format("--budget-usd {} of capital (rent when renting)", grouped(*request.budget_usd)),
-               *request.budget_usd, [](const cost::Cost& k) { return k.capex_usd + k.rental_usd_per_year; });
+               *request.budget_usd, "USD", [](const cost::Cost& k) { return k.capex_usd + k.rental_usd_per_year; });
   // Policy caps and quotas that are hard limits.
   if (request.scenario) {
     std::vector<const specs::Accelerator*> chips;
@@ -190,7 +190,7 @@ Model build_model(const specs::Catalog& catalog, const PlanRequest& request, con
     countries.erase(std::unique(countries.begin(), countries.end()), countries.end());
     for (const auto& cap : policy::caps(*request.scenario, request.buyer, chips, countries)) {
       if (cap.above_limit != policy::Verdict::banned) continue;
-      FleetConstraint c{cap.id, cap.text, cap.limit, {}};
+      FleetConstraint c{cap.id, cap.text, cap.limit, {}, cap.unit == "h100_equivalents" ? "H100-equivalents" : cap.unit == "tpp" ? "TPP" : "chips"};
       for (std::size_t o = 0; o < m.option_candidate.size(); ++o) {
         const auto& cand = candidates[m.option_candidate[o]];
         const bool here = std::find(cap.site_countries.begin(), cap.site_countries.end(), cand.site_country) !=
@@ -249,8 +249,8 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
     if (!solution.feasible) continue;
     const auto& c = m.problem.constraints[k];
     const double load = constraint_load(c, solution.steps);
-    out.binding.push_back(fmt::format("{}: limit {}; the cheapest plan without it needs {} ({} over)", c.text,
-                                      grouped(c.limit), grouped(load), grouped(load - c.limit)));
+    out.binding.push_back(fmt::format("{}: limit {} {}; the cheapest plan without it needs {} ({} over)", c.text,
+                                      grouped(c.limit), c.unit, grouped(load), grouped(load - c.limit)));
     // Ways out for each workload the relaxed plan serves beyond the limit.
     for (const auto& [option, coefficient] : c.terms) {
       if (solution.steps[static_cast<std::size_t>(option)] == 0 || coefficient <= 0) continue;
@@ -263,12 +263,14 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
       perf::HardwareProblem problem;
       const auto hw = perf::make_hardware(catalog, cand.system.empty() ? cand.chip : cand.system, cand.precision, problem);
       if (!choice || !hw || per_chip <= 0) continue;
-      const auto allowed = static_cast<long long>(std::floor(c.limit / per_chip));
+      const auto allowed = static_cast<long long>(std::floor(c.limit / per_chip)) / choice->step * choice->step;
       if (allowed < choice->step) continue;
-      const auto sized = size_training(perf::make_training_model(w), *hw, choice->step, 1e6, allowed);
-      if (sized.feasible)
-        out.ways_out.push_back(fmt::format("extend the deadline to {:.0f} days: {} {} at {} within the limit",
-                                           std::ceil(sized.days), grouped(static_cast<double>(sized.count)),
+      // The fastest the job runs on as many chips as the limit leaves.
+      const auto within = search_training(perf::make_training_model(w), *hw, allowed, {}, 1);
+      if (!within.best.empty())
+        out.ways_out.push_back(fmt::format("extend the deadline to {:.0f} days: {} {} at {} stay within the limit",
+                                           std::ceil(within.best.front().estimate.days),
+                                           grouped(static_cast<double>(within.best.front().layout.chips())),
                                            chip_label(cand), cand.site));
     }
   }

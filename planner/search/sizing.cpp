@@ -50,8 +50,7 @@ TrainingSizing size_training(const perf::TrainingModel& model, const perf::Hardw
   // Feasible at n chips: some layout reaches the throughput the deadline needs
   // once failures are counted. Goodput falls with n, so the target rises with it.
   auto reaches = [&](long long n) {
-    const double goodput = 1 / (1 + hw.failure_rate_per_chip_s * static_cast<double>(n) * hw.seconds_lost_per_interruption);
-    const auto s = search_training(model, hw, n, {}, 1, out.needed_tokens_per_s / goodput);
+    const auto s = search_training(model, hw, n, {}, 1, out.needed_tokens_per_s / perf::goodput(hw, static_cast<double>(n)));
     return s.stopped_early;
   };
   // A first guess from the FLOPs at 40% of peak, then double until feasible.

@@ -18,7 +18,8 @@ const std::array<ConstantInfo, kConstantCount>& constant_table() {
       {"dp_overlap", Range{0, 1}, "fraction"},
       {"memory_reserved_gib", Range{0, 64}, "GiB"},
       {"failure_rate_per_chip_hour", Range{0, 0.01}, "1/h"},
-      {"minutes_lost_per_interruption", Range{0, 1440}, "min"},
+      {"restart_minutes", Range{0, 1440}, "min"},
+      {"checkpoint_minutes", Range{0, 1440}, "min"},
   }};
   return table;
 }

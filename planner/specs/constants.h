@@ -25,7 +25,8 @@ enum class Constant {
   dp_overlap,                     // fraction of data-parallel gradient traffic hidden behind compute
   memory_reserved_gib,            // per chip: runtime, workspace and fragmentation
   failure_rate_per_chip_hour,     // unexpected job interruptions per chip-hour
-  minutes_lost_per_interruption,  // restart plus recomputation since the last checkpoint
+  restart_minutes,                // to detect a failure, swap the node and restart the job
+  checkpoint_minutes,             // training stalls while a checkpoint is written
   count
 };
 

@@ -570,9 +570,13 @@ TEST_SUITE("perf::training") {
     CHECK(e.mfu == doctest::Approx(e.tflops_per_chip / 989.4).epsilon(1e-12));
     // Full recompute runs the forward again: 51,470,401,536 + 17,156,800,512 = 68,627,202,048 executed.
     CHECK(e.hardware_tflops_per_chip == doctest::Approx(e.tokens_per_s * 68627202048.0 / 64 / 1e12).epsilon(1e-12));
-    // Goodput 1 / (1 + failures per second x chips x seconds lost):
-    // 1.973e-5 / 3600 x 64 x 18.6 x 60 = 3.9144e-4, goodput 0.999609.
-    CHECK(e.goodput == doctest::Approx(1 / (1 + 1.973e-5 / 3600 * 64 * 18.6 * 60)).epsilon(1e-9));
+    // Goodput 1 / (1 + waste), Young's checkpoint interval: MTBF = 3600 / (1.973e-5 x 64)
+    // = 2,850,964 s; interval = sqrt(2 x 30 x MTBF) = 13,079 s; waste = 30 / 13,079
+    // + (294 + 13,079 / 2) / MTBF = 0.0022937 + 0.0023968 = 0.0046905; goodput 0.995331.
+    const double mtbf = 3600 / (1.973e-5 * 64);
+    const double interval = std::sqrt(2 * 30 * mtbf);
+    CHECK(e.goodput == doctest::Approx(1 / (1 + 30 / interval + (294 + interval / 2) / mtbf)).epsilon(1e-9));
+    CHECK(e.goodput == doctest::Approx(0.995331).epsilon(1e-5));
     // Days: 15e12 tokens at tokens_per_s, stretched by goodput.
     CHECK(e.days == doctest::Approx(15e12 / e.tokens_per_s / e.goodput / 86400).epsilon(1e-12));
     CHECK(e.days > 15e12 / e.tokens_per_s / 86400);
@@ -587,8 +591,9 @@ TEST_SUITE("perf::training") {
       CHECK(e.goodput < previous);
       previous = e.goodput;
     }
-    // 512 chips: 1 / (1 + 1.973e-5 / 3600 x 512 x 1116) = 1 / 1.0031316 = 0.996878.
-    CHECK(previous == doctest::Approx(0.996878).epsilon(1e-5));
+    // 512 chips: MTBF 356,370 s, checkpoint interval sqrt(60 x MTBF) = 4,624 s,
+    // waste 30 / 4,624 + (294 + 2,312) / 356,370 = 0.0138004, goodput 0.986387.
+    CHECK(previous == doctest::Approx(0.986387).epsilon(1e-5));
   }
 
   TEST_CASE("a layout that does not fit is rejected for memory") {

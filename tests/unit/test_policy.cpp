@@ -3,12 +3,12 @@
 // become the constraints the fleet optimizer needs; the loader reports bad
 // policy files word for word.
 
+#include <doctest/doctest.h>
+
 #include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <doctest/doctest.h>
 
 #include "policy/loader.h"
 #include "policy/policy.h"
@@ -40,9 +40,10 @@ struct Bundled {
 const Bundled& bundled() {
   static const Bundled loaded = [] {
     planner::util::RealFileSystem fs;
-    Diagnostics diagnostics;
     Bundled out;
-    out.catalog = planner::specs::load_catalog(fs, {kBundledDir}, diagnostics);
+    Diagnostics catalog_problems;  // test_bundled_data.cpp checks these
+    out.catalog = planner::specs::load_catalog(fs, {kBundledDir}, catalog_problems);
+    Diagnostics diagnostics;
     out.policies = planner::policy::load_policies(fs, {kBundledDir}, diagnostics);
     planner::policy::check_chip_ids(out.policies, out.catalog.accelerator_ids(), diagnostics);
     out.problems = diagnostics.str();
@@ -79,35 +80,35 @@ constexpr Verdict banned = Verdict::banned;
 // Each row: what the scenario's regulations say for that chip, buyer and site.
 const Row kRows[] = {
     // us-2026: the January 2026 rule for China, the H20 letter, Ascend guidance, China's state-funded rule.
-    {"us-2026", "h200-sxm", "CN", false, "CN", licence},     // TPP 15,832 < 21,000, 4,800 GB/s < 6,500: case by case
-    {"us-2026", "mi325x", "CN", false, "CN", licence},       // TPP 20,919, 6,000 GB/s: under both ceilings
-    {"us-2026", "mi300x", "CN", false, "CN", licence},       // TPP 20,919, 5,300 GB/s
-    {"us-2026", "h100-sxm", "CN", false, "CN", licence},     // below the ceilings like the H200
+    {"us-2026", "h200-sxm", "CN", false, "CN", licence},  // TPP 15,832 < 21,000, 4,800 GB/s < 6,500: case by case
+    {"us-2026", "mi325x", "CN", false, "CN", licence},    // TPP 20,919, 6,000 GB/s: under both ceilings
+    {"us-2026", "mi300x", "CN", false, "CN", licence},    // TPP 20,919, 5,300 GB/s
+    {"us-2026", "h100-sxm", "CN", false, "CN", licence},  // below the ceilings like the H200
     {"us-2026", "h800-sxm", "CN", false, "CN", licence},
     {"us-2026", "a100-sxm-80gb", "CN", false, "CN", licence},  // TPP 4,992 >= 4,800: 3A090.a, under the ceilings
-    {"us-2026", "b200", "CN", false, "CN", banned},          // TPP 36,000 and named: Blackwell excluded
+    {"us-2026", "b200", "CN", false, "CN", banned},            // TPP 36,000 and named: Blackwell excluded
     {"us-2026", "gb200", "CN", false, "CN", banned},
     {"us-2026", "mi355x", "CN", false, "CN", banned},        // TPP 40,200 over the ceiling
     {"us-2026", "h20", "CN", false, "CN", licence},          // below 3A090.a, but the April 2025 letter names it
     {"us-2026", "ascend-910c", "CN", false, "CN", allowed},  // domestic: US rules do not reach it
     {"us-2026", "ascend-910b", "CN", false, "CN", allowed},
-    {"us-2026", "b200", "CN", false, "MY", licence},         // train abroad: licence for a D:5-headquartered buyer
-    {"us-2026", "h20", "CN", false, "MY", allowed},          // not 3A090.a, and the H20 letter covers China only
-    {"us-2026", "ascend-910c", "CN", false, "MY", banned},   // Ascend outside China: General Prohibition 10
-    {"us-2026", "h200-sxm", "US", false, "CN", licence},     // the destination decides, whoever buys
-    {"us-2026", "h200-sxm", "US", false, "HK", licence},     // Hong Kong is treated as China
-    {"us-2026", "b200", "US", false, "MO", banned},          // Macau with China
+    {"us-2026", "b200", "CN", false, "MY", licence},        // train abroad: licence for a D:5-headquartered buyer
+    {"us-2026", "h20", "CN", false, "MY", allowed},         // not 3A090.a, and the H20 letter covers China only
+    {"us-2026", "ascend-910c", "CN", false, "MY", banned},  // Ascend outside China: General Prohibition 10
+    {"us-2026", "h200-sxm", "US", false, "CN", licence},    // the destination decides, whoever buys
+    {"us-2026", "h200-sxm", "US", false, "HK", licence},    // Hong Kong is treated as China
+    {"us-2026", "b200", "US", false, "MO", banned},         // Macau with China
     {"us-2026", "b200", "US", false, "US", allowed},
-    {"us-2026", "b200", "US", false, "MY", allowed},         // the diffusion rule is rescinded
-    {"us-2026", "b200", "DE", false, "SA", allowed},         // D:1/D:4 licences not modelled (see the rule set's note)
-    {"us-2026", "ascend-910c", "US", false, "US", banned},   // a US rule reaches a Chinese chip in the US
-    {"us-2026", "h100-sxm", "US", false, "RU", banned},      // arms-embargoed destination
-    {"us-2026", "h100-sxm", "RU", false, "DE", licence},     // D:5-headquartered buyer abroad
-    {"us-2026", "h100-sxm", "US", false, "KH", allowed},     // Cambodia left D:5 in February 2026
-    {"us-2026", "h20", "CN", true, "CN", banned},            // state-funded projects in China: domestic chips only
+    {"us-2026", "b200", "US", false, "MY", allowed},        // the diffusion rule is rescinded
+    {"us-2026", "b200", "DE", false, "SA", allowed},        // D:1/D:4 licences not modelled (see the rule set's note)
+    {"us-2026", "ascend-910c", "US", false, "US", banned},  // a US rule reaches a Chinese chip in the US
+    {"us-2026", "h100-sxm", "US", false, "RU", banned},     // arms-embargoed destination
+    {"us-2026", "h100-sxm", "RU", false, "DE", licence},    // D:5-headquartered buyer abroad
+    {"us-2026", "h100-sxm", "US", false, "KH", allowed},    // Cambodia left D:5 in February 2026
+    {"us-2026", "h20", "CN", true, "CN", banned},           // state-funded projects in China: domestic chips only
     {"us-2026", "h200-sxm", "CN", true, "CN", banned},
     {"us-2026", "ascend-910c", "CN", true, "CN", allowed},
-    {"us-2026", "h20", "CN", true, "MY", allowed},           // China's rule covers sites in China
+    {"us-2026", "h20", "CN", true, "MY", allowed},  // China's rule covers sites in China
     // us-2026-cap75k: the same verdicts; the cap is a constraint, not a verdict.
     {"us-2026-cap75k", "h200-sxm", "CN", false, "CN", licence},
     {"us-2026-cap75k", "b200", "CN", false, "CN", banned},
@@ -119,11 +120,11 @@ const Row kRows[] = {
     {"diffusion-2025", "b200", "DE", false, "SA", allowed},
     {"diffusion-2025", "h100-sxm", "US", false, "US", allowed},  // Tier 1
     {"diffusion-2025", "b200", "JP", false, "TW", allowed},
-    {"diffusion-2025", "h100-sxm", "US", false, "CN", banned},   // Tier 3 destination
+    {"diffusion-2025", "h100-sxm", "US", false, "CN", banned},  // Tier 3 destination
     {"diffusion-2025", "a100-sxm-80gb", "RU", false, "RU", banned},
-    {"diffusion-2025", "h100-sxm", "MO", false, "JP", banned},   // Macau-headquartered
-    {"diffusion-2025", "h100-sxm", "US", false, "KH", banned},   // Cambodia was in D:5 in 2025
-    {"diffusion-2025", "h20", "CN", false, "CN", allowed},       // TPP 2,368, density 2.9: not 3A090.a
+    {"diffusion-2025", "h100-sxm", "MO", false, "JP", banned},      // Macau-headquartered
+    {"diffusion-2025", "h100-sxm", "US", false, "KH", banned},      // Cambodia was in D:5 in 2025
+    {"diffusion-2025", "h20", "CN", false, "CN", allowed},          // TPP 2,368, density 2.9: not 3A090.a
     {"diffusion-2025", "ascend-910c", "CN", false, "CN", allowed},  // domestic
     {"diffusion-2025", "ascend-910c", "CN", false, "MY", banned},   // TPP 12,032 >= 4,800 abroad
     {"diffusion-2025", "ascend-910b", "MY", false, "MY", allowed},  // TPP 4,480 and no die area: not 3A090.a
@@ -139,8 +140,7 @@ const Row kRows[] = {
     {"china-domestic", "ascend-910c", "CN", false, "CN", allowed},
 };
 
-Verdict verdict(const char* scenario_id, const char* chip_id, const char* buyer, bool state_funded,
-                const char* site) {
+Verdict verdict(const char* scenario_id, const char* chip_id, const char* buyer, bool state_funded, const char* site) {
   return planner::policy::decide(scenario(scenario_id), chip(chip_id), Buyer{buyer, state_funded}, site).verdict;
 }
 
@@ -148,9 +148,7 @@ bool has_reason(const planner::policy::Decision& d, const std::string& prefix) {
   return std::any_of(d.reasons.begin(), d.reasons.end(), [&](const std::string& r) { return r.starts_with(prefix); });
 }
 
-std::map<std::string, double> weights(const CapConstraint& c) {
-  return {c.chip_weights.begin(), c.chip_weights.end()};
-}
+std::map<std::string, double> weights(const CapConstraint& c) { return {c.chip_weights.begin(), c.chip_weights.end()}; }
 
 std::vector<const Accelerator*> chips(const std::vector<std::string>& ids) {
   std::vector<const Accelerator*> out;
@@ -286,9 +284,10 @@ TEST_SUITE("policy::caps") {
   }
 
   TEST_CASE("diffusion: 1,699 H100-equivalents per customer licence-free, weights TPP / 15,832") {
-    const auto list = planner::policy::caps(scenario("diffusion-2025"), Buyer{"MY", false},
-                                            chips({"h100-sxm", "b200"}), {"MY", "US", "AE"});
-    const auto it = std::find_if(list.begin(), list.end(), [](const CapConstraint& c) { return c.scope == "per_customer"; });
+    const auto list = planner::policy::caps(scenario("diffusion-2025"), Buyer{"MY", false}, chips({"h100-sxm", "b200"}),
+                                            {"MY", "US", "AE"});
+    const auto it =
+        std::find_if(list.begin(), list.end(), [](const CapConstraint& c) { return c.scope == "per_customer"; });
     REQUIRE(it != list.end());
     CHECK(it->id == "us-diffusion-2025/licence-free-allowance");
     CHECK(it->unit == "h100_equivalents");

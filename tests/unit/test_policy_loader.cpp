@@ -2,11 +2,11 @@
 // bad input per test case with the whole diagnostics text checked word for
 // word; and selector semantics (groups, exceptions, issuers) on those files.
 
+#include <doctest/doctest.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <doctest/doctest.h>
 
 #include "policy/loader.h"
 #include "policy/policy.h"
@@ -32,8 +32,7 @@ Json valid_rules(const std::string& id = "test-rules") {
       {"source", "Test regulation"},
       {"date", "2026-01-15"},
       {"country_groups", {{"china", {"CN", "HK", "MO"}}, {"tier1", {"US", "JP"}}}},
-      {"chip_classes",
-       {{"big", {{"text", "TPP >= 4,800"}, {"chips", {{"tpp_at_least", 4800}}}}}}},
+      {"chip_classes", {{"big", {{"text", "TPP >= 4,800"}, {"chips", {{"tpp_at_least", 4800}}}}}}},
       {"h100_equivalent_tpp", 15832},
       {"rules",
        {{{"id", "china-big"},
@@ -60,12 +59,8 @@ Json valid_rules(const std::string& id = "test-rules") {
 
 Json valid_scenario(const std::string& id = "test-scenario", bool is_default = true,
                     const std::vector<std::string>& rules = {"test-rules"}) {
-  return {{"kind", "policy_scenario"},
-          {"id", id},
-          {"name", "Test scenario"},
-          {"description", "for tests"},
-          {"default", is_default},
-          {"rules", rules}};
+  return {{"kind", "policy_scenario"}, {"id", id},      {"name", "Test scenario"}, {"description", "for tests"},
+          {"default", is_default},     {"rules", rules}};
 }
 
 // Loads data/policies/<name> for each file; returns the problems.
@@ -283,7 +278,7 @@ TEST_SUITE("policy::selectors") {
     PolicySet set;
     REQUIRE(problems({{"rules.json", valid_rules()}, {"scenario.json", valid_scenario()}}, &set) == "");
     const auto& s = *set.default_scenario();
-    const auto big = test_chip("big", "US", 400);     // TPP 6,400
+    const auto big = test_chip("big", "US", 400);      // TPP 6,400
     const auto small = test_chip("small", "US", 100);  // TPP 1,600
     const auto local = test_chip("local", "CN", 400);
     auto v = [&](const Accelerator& chip, const char* site) {
@@ -311,8 +306,7 @@ TEST_SUITE("policy::selectors") {
     PolicySet set;
     REQUIRE(problems({{"rules.json", rules}, {"scenario.json", valid_scenario()}}, &set) == "");
     const auto local = test_chip("local", "CN", 400);
-    CHECK(planner::policy::decide(*set.default_scenario(), local, Buyer{"CN", false}, "CN").verdict ==
-          Verdict::banned);
+    CHECK(planner::policy::decide(*set.default_scenario(), local, Buyer{"CN", false}, "CN").verdict == Verdict::banned);
   }
 
   TEST_CASE("state funding and performance density") {
