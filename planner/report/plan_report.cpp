@@ -61,7 +61,7 @@ Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
               {"count", c.count},
               {"layout", c.layout}};
   if (c.count > 0) {
-    for (const auto& [key, value] : cost_json(c.cost).items()) out[key] = value;
+    out.update(cost_json(c.cost));
     out["subsidy_fraction"] = c.cost.subsidy_fraction;
     out["usd_per_million_tokens"] = c.usd_per_million_tokens;
     if (is_training(r, c)) {
@@ -119,7 +119,7 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
               {"precision", std::string(specs::to_string(c.precision))},
               {"usd_per_million_tokens", chosen.usd_per_million_tokens},
               {"binding", chosen.binding}};
-    for (const auto& [key, value] : cost_json(chosen.cost).items()) p[key] = value;
+    p.update(cost_json(chosen.cost));
     if (is_training(r, c)) {
       p["days"] = chosen.days;
       p["usd_per_run"] = chosen.cost.tco_usd;

@@ -9,6 +9,7 @@
 
 #include "perf/hardware.h"
 #include "search/fleet.h"
+#include "util/json_reader.h"
 #include "util/spellcheck.h"
 
 namespace planner::search {
@@ -20,11 +21,7 @@ constexpr double kDaysPerYear = 365.0;
 // A constraint whose load is within this share of its limit is reported as binding.
 constexpr double kTightShare = 0.999;
 
-std::string grouped(double value) {
-  std::string digits = fmt::format("{:.0f}", std::fabs(value));
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
-  return (value < 0 ? "-" : "") + digits;
-}
+std::string grouped(double value) { return util::format_count(value); }
 
 // What the plan needs to know of one workload on one chip, whatever the site.
 struct Sized {

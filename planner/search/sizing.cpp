@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "util/json_reader.h"
+
 namespace planner::search {
 
 namespace {
@@ -76,9 +78,10 @@ TrainingSizing size_training(const perf::TrainingModel& model, const perf::Hardw
         const auto s = search_training(model, hw, max_count, {});
         if (!s.best.empty()) out.best_days_at_max = s.best.front().estimate.days;
         out.why_not = s.best.empty()
-                          ? fmt::format("no layout fits on up to {} chips", max_count)
-                          : fmt::format("{} chips reach {:.1f} days, beyond the {:.1f}-day deadline", max_count,
-                                        out.best_days_at_max, deadline_days);
+                          ? fmt::format("no layout fits on up to {} chips", util::format_count(static_cast<double>(max_count)))
+                          : fmt::format("{} chips reach {:.1f} days, beyond the {:.1f}-day deadline",
+                                        util::format_count(static_cast<double>(max_count)), out.best_days_at_max,
+                                        deadline_days);
         return out;
       }
       hi = std::min(max_count, hi * 2);
@@ -93,7 +96,7 @@ TrainingSizing size_training(const perf::TrainingModel& model, const perf::Hardw
   const auto s = search_training(model, hw, hi, {});
   out.max_count_tried = hi;
   if (s.best.empty()) {
-    out.why_not = fmt::format("no layout fits on {} chips", hi);
+    out.why_not = fmt::format("no layout fits on {} chips", util::format_count(static_cast<double>(hi)));
     return out;
   }
   out.feasible = true;

@@ -114,6 +114,13 @@ std::string format_number(double value) {
   return fmt::format("{}", value);
 }
 
+std::string format_count(double value) {
+  if (!std::isfinite(value)) return "n/a";
+  std::string digits = fmt::format("{:.0f}", std::fabs(value));
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+  return (value <= -0.5 ? "-" : "") + digits;
+}
+
 std::string describe_json(const Json& value) {
   switch (value.type()) {
     case Json::value_t::object: return "an object";

@@ -44,6 +44,8 @@ std::string describe_json(const Json& value);
 
 // Formats a number for messages and tables: shortest form that reads back exactly.
 std::string format_number(double value);
+// A whole number with thousands separators for messages: 10000000 -> "10,000,000".
+std::string format_count(double value);
 
 class ObjectReader {
  public:
