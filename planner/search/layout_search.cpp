@@ -128,75 +128,148 @@ Rejection visit_modes(Collector& collector, const perf::TrainingModel& model, co
 
 }  // namespace
 
+namespace {
+
+// A (tp, cp, pp, dp) chip group: everything that fixes the chip count.
+struct Group {
+  int tp = 1, cp = 1, pp = 1, dp = 1;
+  long long chips() const { return static_cast<long long>(tp) * cp * pp * dp; }
+};
+
+// Group bounds that need no layout evaluated: the model state fully sharded
+// (18 bytes per parameter over every chip) must fit, and the throughput can
+// be no better than every FLOP at the best rate (GEMMs at the GEMM rate,
+// attention at the attention rate, FlashAttention's backward 2.5x its
+// forward) plus the smallest pipeline bubble any of its layouts has.
+class GroupBounds {
+ public:
+  GroupBounds(const perf::TrainingModel& model, const perf::Hardware& hw, const perf::TrainingPins& pins)
+      : model_(model), hw_(hw), pins_(pins) {
+    const double attention_passes = model.flash_attention ? 3.5 : 3.0;
+    const double gemm_forward = model.forward_flops_per_token - model.attention_forward_flops_per_token;
+    state_bytes_ = 18.0 * model.costs.total_params();
+    chip_seconds_per_token_ = 3 * gemm_forward / hw.matmul_flops +
+                              attention_passes * model.attention_forward_flops_per_token / hw.attention_flops;
+  }
+
+  bool state_fits(const Group& g) const { return state_bytes_ / static_cast<double>(g.chips()) <= hw_.hbm_bytes; }
+
+  double upper_tokens_per_s(const Group& g) const {
+    const auto batch = static_cast<long long>(model_.batch_sequences);
+    const double most_microbatches = static_cast<double>(batch / g.dp) / (pins_.mb ? *pins_.mb : 1);
+    const int most_interleaving =
+        pins_.vp ? *pins_.vp : std::min(kMaxVirtualStages, (model_.costs.layers + g.pp - 1) / g.pp);
+    const double least_bubble = (g.pp - 1.0) / (most_interleaving * std::max(1.0, most_microbatches));
+    return static_cast<double>(g.chips()) / (chip_seconds_per_token_ * (1 + least_bubble));
+  }
+
+ private:
+  const perf::TrainingModel& model_;
+  const perf::Hardware& hw_;
+  const perf::TrainingPins& pins_;
+  double state_bytes_ = 0;
+  double chip_seconds_per_token_ = 0;
+};
+
+// Every group the pins allow on at most `max_chips` chips: tp, cp, pp, then
+// dp with the most chips first.
+std::vector<Group> training_groups(const perf::TrainingModel& model, long long max_chips,
+                                   const perf::TrainingPins& pins) {
+  std::vector<Group> out;
+  const auto& c = model.costs;
+  const auto tps = pinned_or(pins.tp, powers_of_two_up_to(std::min<long long>(kMaxTp, max_chips)));
+  const auto pps = pinned_or(pins.pp, pipeline_candidates(c.layers));
+  const auto cps = pinned_or(pins.cp, powers_of_two_up_to(std::min<long long>(kMaxCp, static_cast<long long>(model.seq_len))));
+  const auto batch_divisors = divisors(static_cast<long long>(model.batch_sequences));
+  for (const int tp : tps)
+    for (const int cp : cps)
+      for (const int pp : pps) {
+        const long long model_chips = static_cast<long long>(tp) * cp * pp;
+        if (model_chips > max_chips) continue;
+        if (pins.dp) {
+          if (model_chips * *pins.dp <= max_chips) out.push_back({tp, cp, pp, *pins.dp});
+          continue;
+        }
+        for (auto d = batch_divisors.rbegin(); d != batch_divisors.rend(); ++d)
+          if (*d * model_chips <= max_chips) out.push_back({tp, cp, pp, static_cast<int>(*d)});
+      }
+  return out;
+}
+
+// Visits every layout of one group: ep, vp, mb and the memory modes. Returns
+// false when the collector reached its stop target.
+bool search_group(Collector& collector, const perf::TrainingModel& model, const perf::Hardware& hw,
+                  const perf::TrainingPins& pins, const Group& g) {
+  const auto& c = model.costs;
+  const auto batch = static_cast<long long>(model.batch_sequences);
+  std::vector<int> eps = {1};
+  if (pins.ep) eps = {*pins.ep};
+  else if (c.moe_layers > 0)
+    eps = powers_of_two_up_to(std::gcd(static_cast<long long>(c.experts), static_cast<long long>(g.dp) * g.cp));
+  std::vector<int> mbs;
+  if (pins.mb) mbs = {*pins.mb};
+  else
+    for (const auto d : divisors(std::max<long long>(1, batch / g.dp)))
+      if (d <= kMaxMicroBatch) mbs.push_back(static_cast<int>(d));
+  const int per_stage = (c.layers + g.pp - 1) / g.pp;
+  std::vector<int> vps;
+  if (pins.vp) vps = {*pins.vp};
+  else
+    for (int v = 1; v <= std::min(kMaxVirtualStages, g.pp > 1 ? per_stage : 1); ++v)
+      if (per_stage % v == 0) vps.push_back(v);
+  for (const int ep : eps)
+    for (const int vp : vps)
+      for (const int mb : mbs) {  // ascending: memory never falls as mb grows
+        TrainingLayout layout;
+        layout.tp = g.tp, layout.pp = g.pp, layout.dp = g.dp, layout.cp = g.cp;
+        layout.ep = ep, layout.mb = mb, layout.vp = vp;
+        layout.sp = pins.sp.value_or(true);
+        if (visit_modes(collector, model, hw, layout, pins) == Rejection::memory) break;
+        if (collector.done()) return false;
+      }
+  return true;
+}
+
+}  // namespace
+
 TrainingSearch search_training(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips,
                                const perf::TrainingPins& pins, int keep, double stop_at_tokens_per_s) {
   TrainingSearch out;
   Collector collector(out, keep, stop_at_tokens_per_s);
-  const auto& c = model.costs;
-  const auto batch = static_cast<long long>(model.batch_sequences);
-  const auto seq = static_cast<long long>(model.seq_len);
-  const auto tps = pinned_or(pins.tp, powers_of_two_up_to(std::min<long long>(kMaxTp, max_chips)));
-  const auto pps = pinned_or(pins.pp, pipeline_candidates(c.layers));
-  const auto cps = pinned_or(pins.cp, powers_of_two_up_to(std::min<long long>(kMaxCp, seq)));
-  const auto batch_divisors = divisors(batch);
-  // Seconds per token per chip no layout can beat: every GEMM FLOP (forward
-  // and backward) at the GEMM rate, every attention FLOP at the attention rate
-  // (FlashAttention's backward is 2.5x its forward), nothing else.
-  const double attention_passes = model.flash_attention ? 3.5 : 3.0;
-  const double gemm_forward = model.forward_flops_per_token - model.attention_forward_flops_per_token;
-  const double min_chip_seconds_per_token = 3 * gemm_forward / hw.matmul_flops +
-                                            attention_passes * model.attention_forward_flops_per_token / hw.attention_flops;
-  for (const int tp : tps) {
-    for (const int cp : cps) {
-      for (const int pp : pps) {
-        const long long model_chips = static_cast<long long>(tp) * cp * pp;
-        if (model_chips > max_chips) continue;
-        std::vector<int> dps;
-        if (pins.dp) dps = {*pins.dp};
-        else
-          for (auto d = batch_divisors.rbegin(); d != batch_divisors.rend(); ++d)  // most chips first
-            if (*d * model_chips <= max_chips) dps.push_back(static_cast<int>(*d));
-        for (const int dp : dps) {
-          if (model_chips * dp > max_chips) continue;
-          // Bound: once `keep` layouts are known, skip chip groups that could
-          // not enter the list even at the bound above.
-          const double chips = static_cast<double>(model_chips * dp);
-          const double upper_tokens_per_s = chips / min_chip_seconds_per_token;
-          if ((collector.full() && upper_tokens_per_s < collector.threshold()) ||
-              (std::isfinite(stop_at_tokens_per_s) && upper_tokens_per_s < stop_at_tokens_per_s)) {
-            ++out.pruned;
-            continue;
-          }
-          std::vector<int> eps = {1};
-          if (pins.ep) eps = {*pins.ep};
-          else if (c.moe_layers > 0)
-            eps = powers_of_two_up_to(std::gcd(static_cast<long long>(c.experts), static_cast<long long>(dp) * cp));
-          std::vector<int> mbs;
-          if (pins.mb) mbs = {*pins.mb};
-          else
-            for (const auto d : divisors(std::max<long long>(1, batch / dp)))
-              if (d <= kMaxMicroBatch) mbs.push_back(static_cast<int>(d));
-          const int per_stage = (c.layers + pp - 1) / pp;
-          std::vector<int> vps;
-          if (pins.vp) vps = {*pins.vp};
-          else
-            for (int v = 1; v <= std::min(kMaxVirtualStages, pp > 1 ? per_stage : 1); ++v)
-              if (per_stage % v == 0) vps.push_back(v);
-          for (const int ep : eps)
-            for (const int vp : vps)
-              for (const int mb : mbs) {  // ascending: memory never falls as mb grows
-                TrainingLayout layout;
-                layout.tp = tp, layout.pp = pp, layout.dp = dp, layout.cp = cp;
-                layout.ep = ep, layout.mb = mb, layout.vp = vp;
-                layout.sp = pins.sp.value_or(true);
-                if (visit_modes(collector, model, hw, layout, pins) == Rejection::memory) break;
-                if (collector.done()) return out;
-              }
-        }
-      }
+  const GroupBounds bounds(model, hw, pins);
+  for (const auto& g : training_groups(model, max_chips, pins)) {
+    // Skip groups that cannot enter the kept list or reach the stop target. (Groups
+    // whose state cannot fit are still visited: the nearest memory miss explains
+    // an impossible request, and their layouts fail the memory check at once.)
+    const double upper = bounds.upper_tokens_per_s(g);
+    if ((collector.full() && upper < collector.threshold()) ||
+        (std::isfinite(stop_at_tokens_per_s) && upper < stop_at_tokens_per_s)) {
+      ++out.pruned;
+      continue;
     }
+    if (!search_group(collector, model, hw, pins, g)) break;
   }
   return out;
+}
+
+std::optional<long long> smallest_training_cluster(const perf::TrainingModel& model, const perf::Hardware& hw,
+                                                   long long step, long long max_chips, double needed_tokens_per_s) {
+  auto groups = training_groups(model, max_chips, {});
+  const auto bought = [step](const Group& g) { return (g.chips() + step - 1) / step * step; };
+  std::stable_sort(groups.begin(), groups.end(), [&](const Group& a, const Group& b) { return bought(a) < bought(b); });
+  const perf::TrainingPins pins;
+  const GroupBounds bounds(model, hw, pins);
+  for (const auto& g : groups) {
+    if (bought(g) > max_chips) break;
+    // The deadline's throughput, raised for the failures a cluster this size suffers.
+    const double target = needed_tokens_per_s / perf::goodput(hw, static_cast<double>(g.chips()));
+    if (!bounds.state_fits(g) || bounds.upper_tokens_per_s(g) < target) continue;
+    TrainingSearch scratch;
+    Collector collector(scratch, 1, target);
+    search_group(collector, model, hw, pins, g);
+    if (scratch.stopped_early) return bought(g);
+  }
+  return std::nullopt;
 }
 
 }  // namespace planner::search

@@ -47,6 +47,13 @@ TrainingSearch search_training(const perf::TrainingModel& model, const perf::Har
                                const perf::TrainingPins& pins, int keep = 5,
                                double stop_at_tokens_per_s = std::numeric_limits<double>::infinity());
 
+// The fewest chips, bought in steps of `step`, on which some layout reaches
+// `needed_tokens_per_s` once failures at that size are counted; nullopt when
+// no cluster of at most `max_chips` does. Chip groups are tried smallest
+// first, each searched only until a layout meets the target.
+std::optional<long long> smallest_training_cluster(const perf::TrainingModel& model, const perf::Hardware& hw,
+                                                   long long step, long long max_chips, double needed_tokens_per_s);
+
 struct RankedInference {
   perf::InferenceLayout layout;
   perf::InferenceEstimate estimate;

@@ -14,8 +14,6 @@ namespace {
 // The widest replica the serving search considers, in chips: a CloudMatrix-384
 // supernode, rounded up to a power of two.
 constexpr long long kMaxReplicaChips = 512;
-// Bisection stops when the bracket is this narrow relative to its top.
-constexpr double kCountTolerance = 0.02;
 
 long long round_up(long long n, long long step) { return (n + step - 1) / step * step; }
 
@@ -46,57 +44,19 @@ specs::Precision precision_on(const specs::Accelerator& chip, const workload::Wo
 TrainingSizing size_training(const perf::TrainingModel& model, const perf::Hardware& hw, long long step,
                              double deadline_days, long long max_count) {
   TrainingSizing out;
-  const double deadline_s = deadline_days * 86400;
-  out.needed_tokens_per_s = model.tokens / deadline_s;
+  out.needed_tokens_per_s = model.tokens / (deadline_days * 86400);
   max_count = std::max(step, max_count / step * step);
-  // Feasible at n chips: some layout reaches the throughput the deadline needs
-  // once failures are counted. Goodput falls with n, so the target rises with it.
-  auto reaches = [&](long long n) {
-    const auto s = search_training(model, hw, n, {}, 1, out.needed_tokens_per_s / perf::goodput(hw, static_cast<double>(n)));
-    return s.stopped_early;
-  };
-  // A first guess from the FLOPs at 40% of peak, then double until feasible.
-  const double flops = model.tokens * model.model_flops_per_token;
-  long long hi = round_up(static_cast<long long>(std::clamp(flops / (deadline_s * hw.peak_flops * 0.4), 1.0, 1e12)), step);
-  hi = std::min(hi, max_count);
-  long long lo = 0;  // largest count known to miss; 0 = none tried
-  if (reaches(hi)) {
-    while (hi > step) {  // halve while the smaller cluster still makes it
-      const long long half = round_up(hi / 2, step);
-      if (half >= hi) break;
-      if (!reaches(half)) {
-        lo = half;
-        break;
-      }
-      hi = half;
-    }
-  } else {
-    do {  // double until feasible or out of chips
-      lo = hi;
-      if (hi >= max_count) {
-        out.max_count_tried = max_count;
-        const auto s = search_training(model, hw, max_count, {});
-        if (!s.best.empty()) out.best_days_at_max = s.best.front().estimate.days;
-        out.why_not = s.best.empty()
-                          ? fmt::format("no layout fits on up to {} chips", util::format_count(static_cast<double>(max_count)))
-                          : fmt::format("{} chips reach {:.1f} days, beyond the {:.1f}-day deadline",
-                                        util::format_count(static_cast<double>(max_count)), out.best_days_at_max,
-                                        deadline_days);
-        return out;
-      }
-      hi = std::min(max_count, hi * 2);
-    } while (!reaches(hi));
-  }
-  while (hi - lo > std::max<long long>(step, static_cast<long long>(kCountTolerance * static_cast<double>(hi)))) {
-    const long long mid = round_up((lo + hi) / 2, step);
-    if (mid >= hi) break;
-    if (reaches(mid)) hi = mid;
-    else lo = mid;
-  }
-  const auto s = search_training(model, hw, hi, {});
-  out.max_count_tried = hi;
+  const auto count = smallest_training_cluster(model, hw, step, max_count, out.needed_tokens_per_s);
+  out.max_count_tried = count.value_or(max_count);
+  const auto s = search_training(model, hw, out.max_count_tried, {}, 1);
   if (s.best.empty()) {
-    out.why_not = fmt::format("no layout fits on {} chips", util::format_count(static_cast<double>(hi)));
+    out.why_not = fmt::format("no layout fits on up to {} chips", util::format_count(static_cast<double>(max_count)));
+    return out;
+  }
+  if (!count) {
+    out.best_days_at_max = s.best.front().estimate.days;
+    out.why_not = fmt::format("{} chips reach {:.1f} days, beyond the {:.1f}-day deadline",
+                              util::format_count(static_cast<double>(max_count)), out.best_days_at_max, deadline_days);
     return out;
   }
   out.feasible = true;

@@ -8,7 +8,9 @@
 #include <benchmark/benchmark.h>
 
 #include "perf/hardware.h"
+#include "policy/loader.h"
 #include "search/layout_search.h"
+#include "search/plan.h"
 #include "specs/catalog.h"
 #include "workload/loader.h"
 
@@ -107,8 +109,45 @@ void BM_SearchServingDeepSeekR1_512xH200(benchmark::State& state) {
   state.counters["layouts/s"] = benchmark::Counter(static_cast<double>(evaluated), benchmark::Counter::kIsRate);
 }
 
+// `plan` over every bundled system and every site, as the CLI runs it:
+// sizing per chip, pricing per site, policy verdicts, the fleet MILP.
+void plan_all(benchmark::State& state, const std::vector<std::string>& workloads, const std::string& buyer) {
+  util::RealFileSystem fs;
+  util::Diagnostics diagnostics;
+  static const auto policies = policy::load_policies(fs, {kRoot + "/hw_specs"}, diagnostics);
+  search::PlanRequest request;
+  for (const auto& w : workloads) request.workloads.push_back(load(w));
+  request.buyer.country = buyer;
+  request.scenario = policies.default_scenario();
+  std::size_t candidates = 0;
+  for (auto _ : state) {
+    std::vector<std::string> problems;
+    const auto plan = search::make_plan(catalog(), request, problems);
+    candidates = plan.candidates.size();
+    benchmark::DoNotOptimize(plan.chosen.data());
+  }
+  state.counters["chip_site_options"] = static_cast<double>(candidates);
+}
+
+void BM_Plan_Llama3_405B(benchmark::State& s) { plan_all(s, {"examples/llama3-405b-pretrain.json"}, "US"); }
+void BM_Plan_DeepSeekV3(benchmark::State& s) { plan_all(s, {"examples/deepseek-v3-pretrain.json"}, "CN"); }
+void BM_Plan_Llama3_70B_Serving(benchmark::State& s) { plan_all(s, {"examples/llama3-70b-chat-serving.json"}, "US"); }
+void BM_Plan_DeepSeekR1_Serving(benchmark::State& s) { plan_all(s, {"examples/deepseek-r1-serving.json"}, "CN"); }
+void BM_Plan_CnLab_TrainAndServe(benchmark::State& s) {
+  plan_all(s, {"examples/cn-lab-671b-moe-pretrain.json", "examples/cn-lab-r1-serving.json"}, "CN");
+}
+void BM_Plan_USFrontier_1GW(benchmark::State& s) { plan_all(s, {"examples/us-frontier-4t-pretrain.json"}, "US"); }
+void BM_Plan_Tier2_Sprint(benchmark::State& s) { plan_all(s, {"examples/tier2-405b-sprint.json"}, "AE"); }
+
 }  // namespace
 
+BENCHMARK(BM_Plan_Llama3_405B)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Plan_DeepSeekV3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Plan_Llama3_70B_Serving)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Plan_DeepSeekR1_Serving)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Plan_CnLab_TrainAndServe)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Plan_USFrontier_1GW)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Plan_Tier2_Sprint)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SearchTuringNLG530B_5128xA100)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SearchLlama3_405B_16384xH100)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SearchDeepSeekV3_2048xH800)->Unit(benchmark::kMillisecond);
