@@ -146,6 +146,17 @@ long long chips_for_demand(const search::RankedInference& r, double demand) {
   return static_cast<long long>(std::ceil(demand / replica_rate)) * r.layout.replica_chips();
 }
 
+std::pair<long long, long long> pool_chips(const search::RankedInference& r, double demand) {
+  // Prefill handles every prompt token: demand x prefill_share / (1 - prefill_share)
+  // chip-seconds per second in the time-sharing view; each pool rounds up to replicas.
+  const auto& e = r.estimate;
+  const double replica = r.layout.replica_chips();
+  const double decode_chips = demand / e.decode_tokens_per_s_per_chip;
+  const double prefill_chips = decode_chips * e.prefill_share / (1 - e.prefill_share);
+  auto whole = [&](double chips) { return static_cast<long long>(std::ceil(chips / replica) * replica); };
+  return {whole(prefill_chips), whole(decode_chips)};
+}
+
 Json inference_estimate_json(const EstimateHeader& h, const search::InferenceSearch& s, double demand) {
   Json out = {{"schema_version", 1}, {"workload", h.workload}, {"kind", "inference"}, {"chip", h.chip},
               {"precision", h.precision}, {"count", h.count},
@@ -165,6 +176,11 @@ Json inference_estimate_json(const EstimateHeader& h, const search::InferenceSea
       best.estimate.output_tokens_per_s_per_chip * static_cast<double>(replicas * best.layout.replica_chips());
   out["demand_output_tokens_per_s"] = demand;
   out["chips_for_demand"] = chips_for_demand(best, demand);
+  if (best.layout.disagg) {
+    const auto pools = pool_chips(best, demand);
+    out["prefill_pool_chips"] = pools.first;
+    out["decode_pool_chips"] = pools.second;
+  }
   Json runners = Json::array();
   for (std::size_t i = 1; i < s.best.size(); ++i) runners.push_back(inference_layout_json(s.best[i]));
   out["runners_up"] = std::move(runners);
@@ -193,6 +209,11 @@ std::string inference_estimate_table(const EstimateHeader& h, const search::Infe
                      gib(e.kv_bytes_per_chip));
   out += fmt::format("  demand        {} output tokens/s needs {} chips with this layout\n", grouped(demand),
                      grouped(static_cast<double>(chips_for_demand(best, demand))));
+  if (best.layout.disagg) {
+    const auto pools = pool_chips(best, demand);
+    out += fmt::format("  pools         prefill {} chips, decode {} chips (disaggregated, whole replicas)\n",
+                       grouped(static_cast<double>(pools.first)), grouped(static_cast<double>(pools.second)));
+  }
   out += fmt::format("  searched {} layouts; rejected {} for memory, {} for divisibility, {} for the SLO\n",
                      grouped(static_cast<double>(s.evaluated)),
                      grouped(static_cast<double>(s.rejected_count(perf::Rejection::memory))),

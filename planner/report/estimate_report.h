@@ -3,6 +3,7 @@
 // breakdown, the runners-up, and what the search rejected.
 
 #include <string>
+#include <utility>
 
 #include "search/layout_search.h"
 #include "util/json_reader.h"
@@ -31,5 +32,7 @@ std::string inference_estimate_table(const EstimateHeader& h, const search::Infe
 util::Json inference_layout_json(const search::RankedInference& r);
 // Chips the demand needs with layout `r`: whole replicas.
 long long chips_for_demand(const search::RankedInference& r, double demand_output_tokens_per_s);
+// With disaggregation: the prefill pool's and the decode pool's chips, each whole replicas.
+std::pair<long long, long long> pool_chips(const search::RankedInference& r, double demand_output_tokens_per_s);
 
 }  // namespace planner::report
