@@ -48,25 +48,13 @@ std::string describe(const specs::Catalog& before, const specs::Catalog& after) 
   return "";
 }
 
-// The "kind" of `file` when it parses. Problems are left for the loader
-// that the file is then given to.
-std::optional<std::string> file_kind(const util::FileSystem& fs, const std::string& file) {
-  std::string error;
-  const auto text = fs.read(file, error);
-  if (!text) return std::nullopt;
-  util::Diagnostics ignored;
-  const auto doc = util::parse_json(*text, file, ignored);
-  if (!doc) return std::nullopt;
-  return specs::read_kind(*doc, file, ignored);
-}
-
 bool is_workload_file(const util::FileSystem& fs, const std::string& file) {
-  const auto kind = file_kind(fs, file);
+  const auto kind = specs::peek_kind(fs, file);
   return kind && workload::is_workload_kind(*kind);
 }
 
 bool is_policy_file(const util::FileSystem& fs, const std::string& file) {
-  const auto kind = file_kind(fs, file);
+  const auto kind = specs::peek_kind(fs, file);
   return kind && policy::is_policy_kind(*kind);
 }
 

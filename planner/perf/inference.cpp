@@ -121,7 +121,8 @@ InferenceEstimate evaluate_inference(const InferenceModel& m, const Hardware& hw
   e.weights_bytes_per_chip = (shared_params(c) / l.tp + expert_params) * m.weight_bytes;
   const double kv_split = std::max(1.0, std::min<double>(l.tp, c.kv_heads));
   const double kv_per_token = c.layers * c.kv_elements_per_token_per_layer * m.kv_bytes / kv_split;
-  const double sequences_per_chip = l.batch * l.tp / R;  // attention is data-parallel across TP groups
+  // Attention is data-parallel across TP groups; in doubles, since batch x tp may pass 2^31.
+  const double sequences_per_chip = static_cast<double>(l.batch) * l.tp / R;
   const double max_context = job.input_tokens + job.output_tokens;
   e.kv_bytes_per_chip = sequences_per_chip * max_context * kv_per_token;
   e.memory_bytes_per_chip = e.weights_bytes_per_chip + e.kv_bytes_per_chip;

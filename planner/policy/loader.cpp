@@ -170,13 +170,7 @@ std::optional<ScenarioFile> read_scenario(const Json& doc, const std::string& fi
 
 void load_policy_file(const util::FileSystem& fs, const std::string& path, PolicyFiles& files,
                       util::Diagnostics& diagnostics) {
-  std::string error;
-  const auto text = fs.read(path, error);
-  if (!text) {
-    diagnostics.error(path, "", error);
-    return;
-  }
-  const auto doc = util::parse_json(*text, path, diagnostics);
+  const auto doc = util::read_json_file(fs, path, diagnostics);
   if (!doc) return;
   const auto kind = specs::read_kind(*doc, path, diagnostics);
   if (!kind) return;

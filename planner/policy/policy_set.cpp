@@ -122,11 +122,7 @@ PolicyFiles read_policy_files(const util::FileSystem& fs, const std::vector<std:
       for (const auto& file : fs.json_files_below(sub)) load_policy_file(fs, file, files, diagnostics);
     } else if (kind == util::FileSystem::Kind::file) {
       // Only policy files; anything else is load_catalog's to read or report.
-      std::string error;
-      const auto text = fs.read(path, error);
-      util::Diagnostics ignored;
-      const auto doc = text ? util::parse_json(*text, path, ignored) : std::nullopt;
-      const auto file_kind = doc ? specs::read_kind(*doc, path, ignored) : std::nullopt;
+      const auto file_kind = specs::peek_kind(fs, path);
       if (file_kind && is_policy_kind(*file_kind)) load_policy_file(fs, path, files, diagnostics);
     }
   }

@@ -52,13 +52,7 @@ std::vector<std::string> Catalog::site_ids() const { return ids_of(sites); }
 
 void load_spec_file(const util::FileSystem& fs, const std::string& path, std::string_view expected_kind,
                     Catalog& catalog, util::Diagnostics& diagnostics) {
-  std::string error;
-  const auto text = fs.read(path, error);
-  if (!text) {
-    diagnostics.error(path, "", error);
-    return;
-  }
-  const auto doc = util::parse_json(*text, path, diagnostics);
+  const auto doc = util::read_json_file(fs, path, diagnostics);
   if (!doc) return;
   const auto kind = read_kind(*doc, path, diagnostics);
   if (!kind) return;

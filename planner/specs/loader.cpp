@@ -108,6 +108,12 @@ void read_export_control(ObjectReader& r, Accelerator& a) {
 
 }  // namespace
 
+std::optional<std::string> peek_kind(const util::FileSystem& fs, const std::string& path) {
+  util::Diagnostics ignored;
+  const auto doc = util::read_json_file(fs, path, ignored);
+  return doc ? read_kind(*doc, path, ignored) : std::nullopt;
+}
+
 std::optional<std::string> read_kind(const Json& doc, const std::string& file, util::Diagnostics& diagnostics) {
   if (!doc.is_object()) {
     diagnostics.error(file, "", "expected a JSON object at the top level, got " + util::describe_json(doc));

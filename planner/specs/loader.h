@@ -10,6 +10,7 @@
 #include "specs/site.h"
 #include "specs/system.h"
 #include "util/diagnostics.h"
+#include "util/file_system.h"
 #include "util/json_reader.h"
 
 namespace planner::specs {
@@ -28,6 +29,10 @@ std::optional<Accelerator> read_accelerator(const util::Json& doc, const std::st
                                             util::Diagnostics& diagnostics);
 std::optional<System> read_system(const util::Json& doc, const std::string& file, util::Diagnostics& diagnostics);
 std::vector<Site> read_site_table(const util::Json& doc, const std::string& file, util::Diagnostics& diagnostics);
+
+// The "kind" of the file at `path` when it reads and parses, else nullopt;
+// problems are left for the loader the file is then given to.
+std::optional<std::string> peek_kind(const util::FileSystem& fs, const std::string& path);
 
 // Reads the "kind" member for dispatch; reports a missing or non-string kind.
 std::optional<std::string> read_kind(const util::Json& doc, const std::string& file,

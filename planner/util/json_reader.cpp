@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "util/file_system.h"
 #include "util/spellcheck.h"
 
 namespace planner::util {
@@ -36,6 +37,45 @@ std::string strip_exception_prefix(std::string message) {
     if (const auto end = message.find("] "); end != std::string::npos) message.erase(0, end + 2);
   }
   return message;
+}
+
+// Bytes in the UTF-8 sequence that `lead` starts; 0 for a byte that starts none.
+std::size_t utf8_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 0;
+}
+
+// nlohmann quotes the bytes it read last ("last read: '\"M\xF7'"), which
+// may be invalid UTF-8; such a message could not be printed as JSON
+// (`validate --format json`). Each byte that does not start a well-formed
+// UTF-8 sequence becomes U+FFFD, as a terminal would show it.
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t n = utf8_length(lead);
+    bool ok = n > 0 && i + n <= text.size();
+    char32_t code = n == 1 ? lead : lead & (0x7F >> n);
+    for (std::size_t k = 1; ok && k < n; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      ok = (next & 0xC0) == 0x80;
+      code = (code << 6) | (next & 0x3F);
+    }
+    // No overlong forms, surrogates or code points beyond U+10FFFF.
+    constexpr char32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (ok && n > 1) ok = code >= kMinimum[n] && (code < 0xD800 || code > 0xDFFF) && code <= 0x10FFFF;
+    if (ok) {
+      out.append(text.substr(i, n));
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -79,9 +119,19 @@ std::optional<Json> parse_json(std::string_view text, const std::string& file, D
     }
     return parsed;
   } catch (const Json::exception& e) {
-    diagnostics.error(file, "", "invalid JSON: " + strip_exception_prefix(e.what()));
+    diagnostics.error(file, "", "invalid JSON: " + valid_utf8(strip_exception_prefix(e.what())));
     return std::nullopt;
   }
+}
+
+std::optional<Json> read_json_file(const FileSystem& fs, const std::string& path, Diagnostics& diagnostics) {
+  std::string error;
+  const auto text = fs.read(path, error);
+  if (!text) {
+    diagnostics.error(path, "", error);
+    return std::nullopt;
+  }
+  return parse_json(*text, path, diagnostics);
 }
 
 bool Range::contains(double value) const {

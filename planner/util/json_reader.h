@@ -18,6 +18,12 @@ namespace planner::util {
 
 using Json = nlohmann::json;
 
+class FileSystem;
+
+// Reads the file at `path` and parses it as parse_json does; an unreadable
+// file is reported like a parse error, naming the file.
+std::optional<Json> read_json_file(const FileSystem& fs, const std::string& path, Diagnostics& diagnostics);
+
 // Parses `text` as strict JSON (no comments, no NaN, no duplicate keys). On
 // failure adds one diagnostic for `file` and returns nullopt.
 std::optional<Json> parse_json(std::string_view text, const std::string& file, Diagnostics& diagnostics);

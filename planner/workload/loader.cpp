@@ -274,13 +274,7 @@ std::optional<Workload> read_workload(const Json& doc, const std::string& file, 
 
 std::optional<Workload> load_workload(const util::FileSystem& fs, const std::string& path,
                                       util::Diagnostics& diagnostics) {
-  std::string error;
-  const auto text = fs.read(path, error);
-  if (!text) {
-    diagnostics.error(path, "", error);
-    return std::nullopt;
-  }
-  const auto doc = util::parse_json(*text, path, diagnostics);
+  const auto doc = util::read_json_file(fs, path, diagnostics);
   if (!doc) return std::nullopt;
   return read_workload(*doc, path, diagnostics);
 }
