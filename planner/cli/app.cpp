@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -56,10 +57,12 @@ std::string command_usage(const Command& cmd) {
 
 void print_general_help(std::ostream& os) {
   os << "Usage: clusterplan COMMAND [ARGS] [options]\n\n" << kOverview << "\nCommands:\n";
-  for (const auto& cmd : commands()) {
-    const std::string head = fmt::format("{}{}{}", cmd.name, cmd.args.empty() ? "" : " ", cmd.args);
-    os << fmt::format("  {:<28}{}\n", head, cmd.summary);
-  }
+  auto head_of = [](const Command& cmd) {
+    return fmt::format("{}{}{}", cmd.name, cmd.args.empty() ? "" : " ", cmd.args);
+  };
+  std::size_t width = 0;
+  for (const auto& cmd : commands()) width = std::max(width, head_of(cmd).size());
+  for (const auto& cmd : commands()) os << fmt::format("  {:<{}}  {}\n", head_of(cmd), width, cmd.summary);
   os << "\nRun 'clusterplan COMMAND --help' for a command's options.\n"
         "Global: --help, --version.\n"
         "Exit codes: 0 ok, 1 no feasible plan (reasons printed), 2 usage or input error, 3 internal error.\n";

@@ -156,7 +156,13 @@ int run_plan(Context& ctx, bool compare) {
   if (!read_request(ctx, *catalog, files, loaded, request)) return kExitUsage;
   if (compare) {
     if (ctx.vm.count("site")) {
-      request.sites = {ctx.vm["site"].as<std::string>()};
+      const auto& id = ctx.vm["site"].as<std::string>();
+      if (!catalog->find_site(id)) {  // named here, not as make_plan's "--sites"
+        ctx.err << fmt::format("clusterplan compare: --site: no site \"{}\"{}\n", id,
+                               util::did_you_mean(id, catalog->site_ids()));
+        return kExitUsage;
+      }
+      request.sites = {id};
     } else {  // the buyer's home site with the cheapest power
       const specs::Site* home = nullptr;
       for (const auto& s : catalog->sites)

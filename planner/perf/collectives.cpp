@@ -7,16 +7,18 @@ Link group_link(const Hardware& hw, long long n, long long stride) {
   return {hw.scale_out_bytes_per_s, hw.scale_out_latency_s};
 }
 
-double ring_gather_time(double bytes, int n, const Link& link) {
+double ring_gather_time(double bytes, long long n, const Link& link) {
   if (n <= 1) return 0;
-  return (n - 1.0) / n * bytes / link.bytes_per_s + (n - 1.0) * link.latency_s;
+  const auto chips = static_cast<double>(n);
+  return (chips - 1) / chips * bytes / link.bytes_per_s + (chips - 1) * link.latency_s;
 }
 
-double ring_all_reduce_time(double bytes, int n, const Link& link) { return 2 * ring_gather_time(bytes, n, link); }
+double ring_all_reduce_time(double bytes, long long n, const Link& link) { return 2 * ring_gather_time(bytes, n, link); }
 
-double all_to_all_time(double bytes, int n, const Link& link) {
+double all_to_all_time(double bytes, long long n, const Link& link) {
   if (n <= 1) return 0;
-  return (n - 1.0) / n * bytes / link.bytes_per_s + link.latency_s;
+  const auto chips = static_cast<double>(n);
+  return (chips - 1) / chips * bytes / link.bytes_per_s + link.latency_s;
 }
 
 }  // namespace planner::perf

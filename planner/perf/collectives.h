@@ -19,10 +19,10 @@ Link group_link(const Hardware& hw, long long n, long long stride);
 
 // Ring reduce-scatter or all-gather of a `bytes` buffer over n chips:
 // (n-1)/n of the buffer crosses each chip's link, in n-1 steps.
-double ring_gather_time(double bytes, int n, const Link& link);
+double ring_gather_time(double bytes, long long n, const Link& link);
 // Ring all-reduce: a reduce-scatter then an all-gather, 2(n-1)/n of the buffer.
-double ring_all_reduce_time(double bytes, int n, const Link& link);
+double ring_all_reduce_time(double bytes, long long n, const Link& link);
 // All-to-all where each chip sends `bytes` in all, (n-1)/n of it to others.
-double all_to_all_time(double bytes, int n, const Link& link);
+double all_to_all_time(double bytes, long long n, const Link& link);
 
 }  // namespace planner::perf

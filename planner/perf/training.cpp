@@ -218,7 +218,7 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
     return e;
   }
   const auto batch = static_cast<long long>(model.batch_sequences);
-  const int m = static_cast<int>(batch / (static_cast<long long>(l.dp) * l.mb));
+  const long long m = batch / (static_cast<long long>(l.dp) * l.mb);
   e.microbatches = m;
 
   // Memory on the first stage (embedding, most micro-batches in flight) and the
@@ -236,7 +236,8 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
   state_bytes(l.zero, dp_ranks, dense_params, base);
   state_bytes(l.zero, expert_dp_ranks, expert_params, base);
   const double in_flight = l.pp == 1 ? 1.0
-                                      : std::min<double>(m, l.pp) * (l.vp > 1 ? 1 + (l.pp - 1.0) / (l.pp * l.vp) : 1.0);
+                                      : std::min(static_cast<double>(m), static_cast<double>(l.pp)) *
+                                            (l.vp > 1 ? 1 + (l.pp - 1.0) / (l.pp * l.vp) : 1.0);
   const double stage_activations = stage.dense_layers * activation_bytes_per_layer(model, l, false) +
                                    stage.moe_layers * activation_bytes_per_layer(model, l, true);
   // Full recompute keeps one layer's activations live while it is recomputed.
@@ -279,7 +280,7 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
   };
   const double compute = stage_sum(dense.compute, moe.compute) + head_time / l.pp;
   TrainingTime& t = e.time;
-  const double mbs = m;
+  const auto mbs = static_cast<double>(m);
   t.compute = compute * mbs;
   t.tp_comm = stage_sum(dense.tp, moe.tp) * mbs;
   t.cp_comm = stage_sum(dense.cp, moe.cp) * mbs;
@@ -298,8 +299,9 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
   const Link dp_link = group_link(hw, static_cast<long long>(dp_ranks), l.tp);
   const Link edp_link = group_link(hw, static_cast<long long>(expert_dp_ranks), static_cast<long long>(l.tp) * l.ep);
   const double dp_comm =
-      grad_volume * (ring_all_reduce_time((dense_params + head_params) * kCommBytes, static_cast<int>(dp_ranks), dp_link) +
-                     ring_all_reduce_time(expert_params * kCommBytes, static_cast<int>(expert_dp_ranks), edp_link));
+      grad_volume *
+      (ring_all_reduce_time((dense_params + head_params) * kCommBytes, static_cast<long long>(dp_ranks), dp_link) +
+       ring_all_reduce_time(expert_params * kCommBytes, static_cast<long long>(expert_dp_ranks), edp_link));
   t.dp_comm = dp_comm * (1 - hw.dp_overlap);
   const double shard = l.zero >= 1 ? 1.0 : 0.0;
   t.optimizer = ((dense_params + head_params) / (shard ? dp_ranks : 1) + expert_params / (shard ? expert_dp_ranks : 1)) *

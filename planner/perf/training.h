@@ -57,7 +57,7 @@ struct TrainingEstimate {
   TrainingMemory memory;
   TrainingTime time;
   double usable_memory_bytes = 0;
-  int microbatches = 0;          // per DP replica per step
+  long long microbatches = 0;    // per DP replica per step (10^10 at seq_len 1 and the largest batch)
   double step_time_s = 0;
   double tokens_per_s = 0;
   double tflops_per_chip = 0;    // model FLOPs achieved per chip

@@ -314,6 +314,18 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
     else problems.push_back(fmt::format("--sites: no site \"{}\"{}", id, util::did_you_mean(id, catalog.site_ids())));
   }
   if (!problems.empty()) return out;
+  // Chips (by the system bought) and sites in id order, each once: the
+  // candidates, the MILP's columns (and so the solution CBC settles on within
+  // its gap) and the output never depend on the order the ids were listed in,
+  // and a chip named twice ("h100-sxm,hgx-h100-8") is not its own alternative.
+  const auto bought = [](const ChipChoice& c) { return c.system ? c.system->id : c.chip->id; };
+  std::stable_sort(choices.begin(), choices.end(),
+                   [&](const ChipChoice& a, const ChipChoice& b) { return bought(a) < bought(b); });
+  choices.erase(std::unique(choices.begin(), choices.end(),
+                            [&](const ChipChoice& a, const ChipChoice& b) { return bought(a) == bought(b); }),
+                choices.end());
+  std::sort(sites.begin(), sites.end(), [](const specs::Site* a, const specs::Site* b) { return a->id < b->id; });
+  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
   for (std::size_t w = 0; w < request.workloads.size(); ++w) {
     const auto& wl = request.workloads[w];
     for (const auto& choice : choices) {

@@ -1,11 +1,12 @@
 #include "util/file_system.h"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
 
 namespace planner::util {
 
@@ -14,6 +15,12 @@ namespace fs = std::filesystem;
 // Input files larger than this are refused rather than read: no spec, site or
 // workload file is anywhere near it, and it keeps a stray binary from eating memory.
 constexpr std::uintmax_t kMaxInputBytes = 64ull << 20;
+
+namespace {
+struct CloseFile {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+}  // namespace
 
 FileSystem::Kind RealFileSystem::kind(const std::string& path) const {
   std::error_code ec;
@@ -36,18 +43,28 @@ std::optional<std::string> RealFileSystem::read(const std::string& path, std::st
     error = "file is larger than 64 MiB";
     return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
+  // C stdio rather than an ifstream: a stream reading into another stream
+  // swallows a read error (EIO on /proc/self/mem) and returns what it has,
+  // which would be reported as an empty file.
+  const std::unique_ptr<std::FILE, CloseFile> in(std::fopen(path.c_str(), "rb"));
   if (!in) {
     error = std::string("cannot read: ") + std::strerror(errno);
     return std::nullopt;
   }
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (in.bad()) {
+  std::string contents;
+  std::array<char, 65536> buffer;
+  for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), in.get())) > 0;) {
+    contents.append(buffer.data(), n);
+    if (contents.size() > kMaxInputBytes) {  // a file whose size the file system does not tell (/proc)
+      error = "file is larger than 64 MiB";
+      return std::nullopt;
+    }
+  }
+  if (std::ferror(in.get())) {
     error = std::string("cannot read: ") + std::strerror(errno);
     return std::nullopt;
   }
-  return contents.str();
+  return contents;
 }
 
 std::vector<std::string> RealFileSystem::json_files_below(const std::string& dir) const {

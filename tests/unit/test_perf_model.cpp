@@ -533,7 +533,7 @@ TEST_SUITE("perf::training") {
     REQUIRE(e1.microbatches == 32);
     auto per_microbatch = [](const perf::TrainingEstimate& e) {
       const auto& t = e.time;
-      return (t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm) / e.microbatches;
+      return (t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm) / static_cast<double>(e.microbatches);
     };
     // vp=1: (4 - 1) / 1 = 3 micro-batch times; vp=2: 3 / 2 = 1.5.
     CHECK(e1.time.pp_bubble == doctest::Approx(3 * per_microbatch(e1)).epsilon(1e-12));
@@ -542,7 +542,7 @@ TEST_SUITE("perf::training") {
     CHECK(e2.time.compute == e1.time.compute);
     CHECK(e2.time.pp_comm == doctest::Approx(2 * e1.time.pp_comm).epsilon(1e-12));
     // Doubling vp halves the bubble, up to the extra sends' share of a micro-batch.
-    const double pp_share = e1.time.pp_comm / e1.microbatches / per_microbatch(e1);
+    const double pp_share = e1.time.pp_comm / static_cast<double>(e1.microbatches) / per_microbatch(e1);
     CHECK(e2.time.pp_bubble >= 0.5 * e1.time.pp_bubble);
     CHECK(e2.time.pp_bubble <= 0.5 * e1.time.pp_bubble * (1 + pp_share) * (1 + 1e-12));
     // Without a pipeline there is no bubble and no point-to-point traffic.

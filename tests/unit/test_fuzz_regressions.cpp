@@ -1,0 +1,108 @@
+// Inputs the fuzz targets (tests/fuzz/) found to break something, each kept
+// as a hand-checked case; the inputs themselves are in tests/fuzz/corpus/ as
+// regression-*. See tests/fuzz/RESULTS.md.
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "perf/collectives.h"
+#include "perf/inference.h"
+#include "perf/training.h"
+#include "util/diagnostics.h"
+#include "util/json_reader.h"
+
+using namespace planner;
+
+namespace {
+
+// A serving model with 1,024 heads, the most a workload file allows, so tp
+// may be 1,024.
+workload::Workload wide_serving() {
+  workload::Workload w;
+  w.kind = workload::Kind::inference;
+  auto& m = w.model;
+  m.layers = 2, m.hidden = 1024, m.ffn_hidden = 1024, m.heads = 1024, m.kv_heads = 1024, m.vocab = 1000;
+  m.attention = workload::Attention::mha;
+  w.inference.input_tokens = 1000;
+  w.inference.output_tokens = 1000;
+  w.inference.output_tokens_per_s = 1e6;
+  return w;
+}
+
+// An H100-like chip in a scale-up domain of 8.
+perf::Hardware hardware() {
+  perf::Hardware hw;
+  hw.peak_flops = 1000e12;
+  hw.matmul_flops = 750e12;
+  hw.attention_flops = 500e12;
+  hw.vector_flops = 750e12;
+  hw.hbm_total_bytes = 80e9;
+  hw.hbm_bytes = 76e9;
+  hw.hbm_bytes_per_s = 2.8e12;
+  hw.scale_up_bytes_per_s = 360e9;
+  hw.scale_out_bytes_per_s = 42e9;
+  hw.scale_up_latency_s = 5e-6;
+  hw.scale_out_latency_s = 10e-6;
+  hw.scale_up_domain = 8;
+  return hw;
+}
+
+}  // namespace
+
+TEST_SUITE("fuzz regressions") {
+  TEST_CASE("a parse error quoting invalid UTF-8 is still valid UTF-8, so validate --format json can print it") {
+    util::Diagnostics d;
+    CHECK_FALSE(util::parse_json("{\"kind\": \"accelerator\", \"name\": \"M\xF7\xF7\"}", "a.json", d));
+    REQUIRE(d.size() == 1);
+    // nlohmann quotes the bytes it read ("\"M\xF7"); the byte that starts no
+    // UTF-8 sequence becomes U+FFFD.
+    CHECK(d.items()[0].message ==
+          "invalid JSON: parse error at line 1, column 35: syntax error while parsing value - invalid string: "
+          "ill-formed UTF-8 byte; last read: '\"M\xEF\xBF\xBD'");
+    CHECK_NOTHROW((void)util::Json(d.items()[0].message).dump());
+  }
+
+  TEST_CASE("overlong forms, surrogates and code points past U+10FFFF in a parse error are replaced byte by byte") {
+    for (const std::string bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82"}) {
+      CAPTURE(bad);
+      util::Diagnostics d;
+      CHECK_FALSE(util::parse_json("\"" + bad, "a.json", d));
+      REQUIRE(d.size() == 1);
+      CHECK_NOTHROW((void)util::Json(d.items()[0].message).dump());
+      CHECK(d.items()[0].message.find("\xEF\xBF\xBD") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("well-formed UTF-8 in a parse error is kept as it is") {
+    util::Diagnostics d;
+    CHECK_FALSE(util::parse_json("{\"name\": \"Caf\xC3\xA9", "a.json", d));  // no closing quote
+    REQUIRE(d.size() == 1);
+    CHECK(d.items()[0].message.find("Caf\xC3\xA9") != std::string::npos);
+    CHECK(d.items()[0].message.find("\xEF\xBF\xBD") == std::string::npos);
+  }
+
+  TEST_CASE("a serving layout with batch x tp beyond 2^31 counts its KV cache without overflow") {
+    // tp=1024, batch=10,000,000: each chip holds the KV cache of every
+    // sequence for its 1/1,024 of the heads: 2,000 tokens x 2 layers x 2 (K
+    // and V) x 1,024 heads x 1 dim x 2 bytes / 1,024 = 16,000 bytes per
+    // sequence, 160 GB per chip. The int product batch x tp wrapped to a
+    // negative cache that "fitted" (-888.7 GiB per chip in `estimate
+    // --layout tp=256,batch=10000000` on a 256-head model).
+    const auto model = perf::make_inference_model(wide_serving());
+    const auto e = perf::evaluate_inference(model, hardware(), perf::InferenceLayout{1024, 1, 10'000'000, false});
+    CHECK(e.kv_bytes_per_chip == doctest::Approx(160e9));
+    CHECK(e.rejection == perf::Rejection::memory);
+  }
+
+  TEST_CASE("collectives take group sizes beyond 2^31") {
+    // dp x cp of a pinned layout may reach 10^10 (cp 8,648,640 x dp 1,080);
+    // the group size was cast to int. A ring all-reduce of 1 GB over n chips
+    // moves 2 (n-1)/n GB: 0.05 s at 40 GB/s, plus 2 (n-1) latency steps.
+    const perf::Link link{40e9, 0};
+    const long long n = 9'340'531'200;
+    CHECK(perf::ring_all_reduce_time(1e9, n, link) == doctest::Approx(2.0 * (n - 1) / n * 1e9 / 40e9));
+    CHECK(perf::all_to_all_time(1e9, n, link) == doctest::Approx(0.025));
+  }
+}
