@@ -21,6 +21,8 @@ constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 // Largest chip count accepted: ten million chips is beyond any planned cluster.
 constexpr long long kMaxChipCount = 10'000'000;
+// Most layouts reported: a longer list is not read by people, and scripts want the best.
+constexpr int kMaxTop = 1'000;
 
 void add_estimate_options(po::options_description& desc, po::positional_options_description& positional) {
   desc.add_options()
@@ -74,6 +76,8 @@ std::string explain_inference_failure(const perf::InferenceModel& model, const p
         report::grouped(static_cast<double>(count)), report::fixed(miss.estimate.memory_bytes_per_chip / kGiB, 1),
         miss.layout.str(), hw.chip_id, report::fixed(hw.hbm_total_bytes / 1e9, 0), report::fixed(hw.hbm_bytes / kGiB, 1));
   }
+  if (s.first_rule_broken)
+    return "no serving layout is valid: " + perf::inference_layout_problem(model, *s.first_rule_broken) + "\n";
   return fmt::format("no serving layout is valid on {} chips with the pinned keys\n", count);
 }
 
@@ -91,6 +95,11 @@ int estimate(Context& ctx) {
   if (count < 1 || count > kMaxChipCount) {
     ctx.err << fmt::format("clusterplan estimate: --count: expected a whole number from 1 to {}, got {}\n",
                            kMaxChipCount, count);
+    return kExitUsage;
+  }
+  const int top = ctx.vm["top"].as<int>();
+  if (top < 1 || top > kMaxTop) {
+    ctx.err << fmt::format("clusterplan estimate: --top: expected a whole number from 1 to {}, got {}\n", kMaxTop, top);
     return kExitUsage;
   }
   if (!catalog->find_accelerator(chip) && !catalog->find_system(chip)) {
@@ -115,7 +124,7 @@ int estimate(Context& ctx) {
       return kExitUsage;
     }
     const auto model = perf::make_training_model(*workload);
-    const auto result = search::search_training(model, *hw, count, pins, std::max(1, ctx.vm["top"].as<int>()));
+    const auto result = search::search_training(model, *hw, count, pins, top);
     if (result.best.empty()) {
       ctx.err << explain_training_failure(model, *hw, result, count);
       return kExitInfeasible;
@@ -132,7 +141,7 @@ int estimate(Context& ctx) {
     return kExitUsage;
   }
   const auto model = perf::make_inference_model(*workload);
-  const auto result = search::search_inference(model, *hw, count, pins, std::max(1, ctx.vm["top"].as<int>()));
+  const auto result = search::search_inference(model, *hw, count, pins, top);
   if (result.best.empty()) {
     ctx.err << explain_inference_failure(model, *hw, result, count);
     return kExitInfeasible;

@@ -66,17 +66,7 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
   auto chip_ids = catalog.accelerator_ids();
   for (const auto& s : catalog.system_ids()) chip_ids.push_back(s);
   const auto site_ids = catalog.site_ids();
-  for (const auto& w : loaded.workloads) {
-    auto check = [&](const std::vector<std::string>& ids, const std::vector<std::string>& known, const char* key,
-                     const char* what) {
-      for (std::size_t i = 0; i < ids.size(); ++i)
-        if (std::find(known.begin(), known.end(), ids[i]) == known.end())
-          diagnostics.error(w.file, util::json_pointer_append(std::string("/") + key, i),
-                            fmt::format("unknown {} \"{}\"{}", what, ids[i], util::did_you_mean(ids[i], known)));
-    };
-    check(w.chips, chip_ids, "chips", "accelerator or system");
-    check(w.sites, site_ids, "sites", "site");
-  }
+  for (const auto& w : loaded.workloads) workload::check_workload_ids(w, chip_ids, site_ids, diagnostics);
   loaded.policies = policy::load_policies(ctx.fs, ctx.data_paths, diagnostics);
   policy::check_chip_ids(loaded.policies, catalog.accelerator_ids(), diagnostics);
   if (!diagnostics.empty()) {

@@ -72,6 +72,7 @@ int validate(Context& ctx) {
   util::Diagnostics diagnostics;
   specs::Catalog checked;
   policy::PolicyFiles checked_policies;
+  std::vector<workload::Workload> checked_workloads;
   std::vector<Checked> results;
   for (const auto& file : files) {
     if (is_policy_file(ctx.fs, file)) {
@@ -83,6 +84,7 @@ int validate(Context& ctx) {
     if (is_workload_file(ctx.fs, file)) {
       const auto w = workload::load_workload(ctx.fs, file, diagnostics);
       results.push_back({file, w ? fmt::format("{} workload {}", workload::to_string(w->kind), w->name) : "", {}});
+      if (w) checked_workloads.push_back(*w);
       continue;
     }
     const specs::Catalog before = checked;
@@ -94,6 +96,14 @@ int validate(Context& ctx) {
   const auto data = specs::load_catalog(ctx.fs, ctx.data_paths, ignored);
   specs::check_catalog(checked, diagnostics, data.accelerator_ids());
   // Scenarios may name the loaded data's rule sets; policies may name its chips.
+  // A workload's own chips and sites lists may name the loaded data or files checked here.
+  auto chip_and_system_ids = data.accelerator_ids();
+  for (const auto& id : data.system_ids()) chip_and_system_ids.push_back(id);
+  for (const auto& a : checked.accelerators) chip_and_system_ids.push_back(a.id);
+  for (const auto& s : checked.systems) chip_and_system_ids.push_back(s.id);
+  auto site_ids = data.site_ids();
+  for (const auto& s : checked.sites) site_ids.push_back(s.id);
+  for (const auto& w : checked_workloads) workload::check_workload_ids(w, chip_and_system_ids, site_ids, diagnostics);
   const auto policy_data = policy::read_policy_files(ctx.fs, ctx.data_paths, ignored);
   const auto policies = policy::build_policy_set(std::move(checked_policies), diagnostics, policy_data,
                                                  /*require_one_default=*/false);

@@ -77,7 +77,10 @@ InferenceSearch search_inference(const perf::InferenceModel& model, const perf::
             }
             if (why == Rejection::slo && (!out.nearest_slo_miss || r.estimate.tpot_ms < out.nearest_slo_miss->estimate.tpot_ms))
               out.nearest_slo_miss = r;
-            if (why == Rejection::divisibility) break;
+            if (why == Rejection::divisibility) {
+              if (!out.first_rule_broken) out.first_rule_broken = layout;
+              break;
+            }
             continue;
           }
           if (!family_best || better(r, *family_best)) family_best = r;

@@ -68,6 +68,7 @@ struct InferenceSearch {
   std::array<long long, static_cast<std::size_t>(perf::Rejection::count)> rejected{};
   std::optional<RankedInference> nearest_memory_miss;  // smallest overshoot
   std::optional<RankedInference> nearest_slo_miss;     // the fits-in-memory layout with the lowest TPOT
+  std::optional<perf::InferenceLayout> first_rule_broken;  // a layout no divisibility rule allows
 
   long long rejected_count(perf::Rejection r) const { return rejected[static_cast<std::size_t>(r)]; }
 };

@@ -1,11 +1,13 @@
 #include "workload/loader.h"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "specs/loader.h"
+#include "util/spellcheck.h"
 #include "workload/bounds.h"
 
 namespace planner::workload {
@@ -277,6 +279,19 @@ std::optional<Workload> load_workload(const util::FileSystem& fs, const std::str
   const auto doc = util::read_json_file(fs, path, diagnostics);
   if (!doc) return std::nullopt;
   return read_workload(*doc, path, diagnostics);
+}
+
+void check_workload_ids(const Workload& workload, const std::vector<std::string>& chip_ids,
+                        const std::vector<std::string>& site_ids, util::Diagnostics& diagnostics) {
+  const auto check = [&](const std::vector<std::string>& ids, const std::vector<std::string>& known, const char* key,
+                         const char* what) {
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (std::find(known.begin(), known.end(), ids[i]) == known.end())
+        diagnostics.error(workload.file, util::json_pointer_append(std::string("/") + key, i),
+                          fmt::format("unknown {} \"{}\"{}", what, ids[i], util::did_you_mean(ids[i], known)));
+  };
+  check(workload.chips, chip_ids, "chips", "accelerator or system");
+  check(workload.sites, site_ids, "sites", "site");
 }
 
 }  // namespace planner::workload

@@ -42,4 +42,9 @@ std::optional<Workload> read_workload(const util::Json& doc, const std::string& 
 std::optional<Workload> load_workload(const util::FileSystem& fs, const std::string& path,
                                       util::Diagnostics& diagnostics);
 
+// Reports each id in the workload's "chips" and "sites" lists that is not in
+// `chip_ids` (accelerators and systems) or `site_ids`, with a hint.
+void check_workload_ids(const Workload& workload, const std::vector<std::string>& chip_ids,
+                        const std::vector<std::string>& site_ids, util::Diagnostics& diagnostics);
+
 }  // namespace planner::workload

@@ -106,3 +106,21 @@ TEST_SUITE("fuzz regressions") {
     CHECK(perf::all_to_all_time(1e9, n, link) == doctest::Approx(0.025));
   }
 }
+
+TEST_SUITE("fuzz regressions") {
+  TEST_CASE("subnormal numbers are out of every range, with the reason") {
+    // 5e-324 TB/s passed the open zero bound (0, 100] and underflowed to 0
+    // in make_hardware, so step times became 0/0 (tests/fuzz/RESULTS.md,
+    // finding 4). The smallest normal double still passes.
+    const util::Range open{0, 100, true};
+    CHECK_FALSE(open.contains(5e-324));
+    CHECK_FALSE(open.contains(-5e-324));
+    CHECK(open.contains(2.2250738585072014e-308));
+    CHECK(util::Range{0, 1}.contains(0.0));
+    util::Diagnostics d;
+    CHECK_FALSE(util::check_range(5e-324, open, "a.json", "/memory/hbm_tbps/value", d));
+    REQUIRE(d.size() == 1);
+    CHECK(d.items()[0].message ==
+          "5e-324 is out of range: expected a value in (0, 100] (too small to compute with)");
+  }
+}
