@@ -2,6 +2,7 @@
 // and sites under an export-control scenario.
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <ostream>
 #include <sstream>
@@ -34,12 +35,14 @@ void add_policy_and_cost_options(po::options_description& desc) {
       ("buyer", po::value<std::string>()->default_value("US")->value_name("CC"), "the buyer's home country (ISO 3166-1 alpha-2)")
       ("state-funded", po::bool_switch(), "the buyer is a state-funded project (China's domestic-chip rule)")
       ("policy", po::value<std::string>()->value_name("ID"), "export-control scenario (policies list; default: the rules in force)")
+      ("licences", po::value<std::string>()->default_value("grant")->value_name("grant|deny"),
+       "chips that need a case-by-case export licence: assume it is granted, or refused")
       ("objective", po::value<std::string>()->default_value("tco")->value_name("tco|time|energy|carbon"), "what to minimise")
       ("deadline-days", po::value<double>()->value_name("D"), "training deadline, overriding the workload's deadline_days")
       ("chip-life-years", po::value<double>()->default_value(5)->value_name("Y"), "chips and servers written off over Y years")
       ("building-life-years", po::value<double>()->default_value(15)->value_name("Y"), "facility written off over Y years")
       ("cost-of-capital", po::value<double>()->default_value(0)->value_name("R"), "annual cost of capital, e.g. 0.08")
-      ("load-factor", po::value<double>()->default_value(0.8)->value_name("F"), "average chip power as a share of TDP")
+      ("load-factor", po::value<double>()->default_value(0.8, "0.8")->value_name("F"), "average chip power as a share of TDP")
       ("rent-usd-per-chip-hour", po::value<double>()->value_name("USD"), "rent chips at this price (power included) instead of buying")
       ("serving-years", po::value<double>()->default_value(1)->value_name("Y"), "horizon over which serving fleets are priced");
 }
@@ -79,10 +82,20 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
   request.buyer.country = vm["buyer"].as<std::string>();
   request.buyer.state_funded = vm["state-funded"].as<bool>();
   if (!util::is_country_code(request.buyer.country)) {
-    ctx.err << fmt::format("clusterplan: --buyer: expected an ISO 3166-1 alpha-2 country code such as US or CN, got \"{}\"\n",
-                           request.buyer.country);
+    std::string upper = request.buyer.country;
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const std::string hint = util::is_country_code(upper) ? fmt::format(" (did you mean \"{}\"?)", upper) : "";
+    ctx.err << fmt::format(
+        "clusterplan: --buyer: expected an ISO 3166-1 alpha-2 country code such as US or CN, got \"{}\"{}\n",
+        request.buyer.country, hint);
     return false;
   }
+  const auto& licences = vm["licences"].as<std::string>();
+  if (licences != "grant" && licences != "deny") {
+    ctx.err << fmt::format("clusterplan: --licences: expected grant or deny, got \"{}\"\n", licences);
+    return false;
+  }
+  request.licences_granted = licences == "grant";
   if (vm.count("policy")) {
     const auto& id = vm["policy"].as<std::string>();
     if (id != "none") {

@@ -19,10 +19,16 @@ std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : 
 
 std::string musd(double usd) { return fixed(usd / 1e6, 1); }
 
-std::string allowed_text(const Candidate& c) {
+// Whether the policy lets the buyer have the chip, a licence counting as
+// granted unless the request assumes licences are refused.
+bool allowed(const search::PlanRequest& r, const Candidate& c) {
+  return c.verdict == policy::Verdict::allowed || (c.verdict == policy::Verdict::licence && r.licences_granted);
+}
+
+std::string allowed_text(const search::PlanRequest& r, const Candidate& c) {
   switch (c.verdict) {
     case policy::Verdict::allowed: return "yes";
-    case policy::Verdict::licence: return "licence";
+    case policy::Verdict::licence: return r.licences_granted ? "licence" : "refused";
     case policy::Verdict::banned: return "no";
   }
   return "yes";
@@ -51,7 +57,7 @@ Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
               {"site", c.site},
               {"site_country", c.site_country},
               {"domestic", c.domestic},
-              {"allowed", c.verdict != policy::Verdict::banned},
+              {"allowed", allowed(r, c)},
               {"verdict", std::string(policy::to_string(c.verdict))},
               {"policy_reasons", c.policy_reasons},
               {"usable", c.usable},
@@ -95,7 +101,8 @@ std::vector<const Candidate*> best_per_chip(const search::PlanResult& plan) {
 }
 
 std::string header_line(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
-  return fmt::format("policy {}, buyer {}{}, objective {}{}\n", plan.scenario, h.buyer,
+  return fmt::format("policy {}{}, buyer {}{}, objective {}{}\n", plan.scenario,
+                     r.licences_granted ? "" : " (licences refused)", h.buyer,
                      h.state_funded ? " (state-funded)" : "", h.objective,
                      r.assumptions.rental_usd_per_chip_hour
                          ? fmt::format(", renting at {} USD per chip-hour", *r.assumptions.rental_usd_per_chip_hour)
@@ -132,6 +139,7 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
   for (const auto& c : plan.candidates) candidates.push_back(candidate_json(r, c));
   return {{"schema_version", 1},
           {"policy", plan.scenario},
+          {"licences_granted", r.licences_granted},
           {"buyer", h.buyer},
           {"state_funded", h.state_funded},
           {"objective", h.objective},
@@ -193,8 +201,8 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
 Json compare_json(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
   Json rows = Json::array();
   for (const auto* c : best_per_chip(plan)) rows.push_back(candidate_json(r, *c));
-  return {{"schema_version", 1}, {"policy", plan.scenario}, {"buyer", h.buyer}, {"state_funded", h.state_funded},
-          {"objective", h.objective}, {"rows", std::move(rows)}};
+  return {{"schema_version", 1}, {"policy", plan.scenario}, {"licences_granted", r.licences_granted},
+          {"buyer", h.buyer}, {"state_funded", h.state_funded}, {"objective", h.objective}, {"rows", std::move(rows)}};
 }
 
 std::string compare_table(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
@@ -209,7 +217,7 @@ std::string compare_table(const search::PlanRequest& r, const search::PlanResult
   for (const auto* c : best_per_chip(plan)) {
     const bool sized = c->count > 0;
     const std::string why = c->usable ? c->layout : c->why_not;
-    t.add_row({chip_label(*c), c->domestic ? "domestic" : "imported", allowed_text(*c),
+    t.add_row({chip_label(*c), c->domestic ? "domestic" : "imported", allowed_text(r, *c),
                sized ? grouped(static_cast<double>(c->count)) : "-", sized ? fixed(c->cost.power_mw, 1) : "-",
                sized ? musd(c->cost.capex_usd) : "-", sized ? musd(c->cost.energy_usd_per_year) : "-",
                sized ? musd(c->cost.energy_usd_per_year_unsubsidized) : "-", sized ? musd(c->cost.tco_usd) : "-",
@@ -233,7 +241,7 @@ std::string compare_csv(const search::PlanRequest& r, const search::PlanResult& 
   for (const auto* c : best_per_chip(plan)) {
     const bool training = is_training(r, *c);
     out += fmt::format("{},{},{},{},{},{},{},{:.3f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.4f},{:.2f},{:.0f},{},{}\n", c->chip,
-                       c->system, c->site, c->domestic, c->verdict != policy::Verdict::banned,
+                       c->system, c->site, c->domestic, allowed(r, *c),
                        policy::to_string(c->verdict), c->count, c->cost.power_mw, c->cost.capex_usd,
                        c->cost.energy_usd_per_year, c->cost.energy_usd_per_year_unsubsidized, c->cost.tco_usd,
                        training ? c->usd_per_run : 0.0, c->usd_per_million_tokens, training ? c->days : 0.0,

@@ -92,6 +92,7 @@ Candidate price(const PlanRequest& request, int wi, const Sized& s, const specs:
     c.why_not = s.hardware_problem;
   } else if (training && !s.training.feasible) {
     c.why_not = s.training.why_not;
+    c.fastest_days = s.training.best_days_at_max;
   } else if (!training && !s.serving.feasible) {
     c.why_not = s.serving.why_not;
   } else if (training) {
@@ -122,6 +123,10 @@ Candidate price(const PlanRequest& request, int wi, const Sized& s, const specs:
   if (c.verdict == policy::Verdict::banned) {
     c.usable = false;
     c.why_not = c.policy_reasons.empty() ? "barred by the policy" : "barred: " + c.policy_reasons.front();
+  } else if (c.verdict == policy::Verdict::licence && !request.licences_granted) {
+    c.usable = false;
+    c.why_not = "licence assumed refused (--licences deny)" +
+                (c.policy_reasons.empty() ? std::string() : ": " + c.policy_reasons.front());
   }
   return c;
 }
@@ -233,6 +238,21 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
         fmt::format("workload {}: no chip at any site can run it:{}", request.workloads[w].name, reasons));
   }
   if (workload_blocked) {
+    for (std::size_t w = 0; w < request.workloads.size(); ++w) {
+      // The deadline that the fastest admissible chip could meet, were time the only limit.
+      const Candidate* fastest = nullptr;
+      for (const auto& c : candidates)
+        if (c.workload == static_cast<int>(w) && c.fastest_days > 0 && c.verdict != policy::Verdict::banned &&
+            (c.verdict != policy::Verdict::licence || request.licences_granted) &&
+            (!fastest || c.fastest_days < fastest->fastest_days))
+          fastest = &c;
+      if (fastest)
+        out.ways_out.push_back(fmt::format("extend the deadline of {} to at least {:.1f} days ({} at {} gets there "
+                                           "at best, on up to {} chips, site power aside)",
+                                           request.workloads[w].name, std::ceil(fastest->fastest_days * 10) / 10,
+                                           chip_label(*fastest), fastest->site,
+                                           util::format_count(static_cast<double>(kMaxPlanChips))));
+    }
     out.ways_out.push_back("a later deadline, more chips (a larger --budget-usd or --max-mw), other chips (--chips), "
                            "other sites (--sites) or another --policy scenario");
     return;

@@ -27,6 +27,9 @@ struct PlanRequest {
   std::vector<std::string> sites;  // site ids; empty: every site
   policy::Buyer buyer;
   const policy::Scenario* scenario = nullptr;  // null: no policy
+  // Whether chips that need a case-by-case export licence are assumed to get
+  // one (the default) or to be refused, as under a presumption of denial.
+  bool licences_granted = true;
   Objective objective = Objective::tco;
   std::optional<double> budget_usd;  // capex (rent when renting) of the whole plan
   std::optional<double> max_mw;      // facility power of the whole plan
@@ -56,6 +59,7 @@ struct Candidate {
   long long count = 0;        // chips for the whole demand with this option alone
   std::string layout;
   double days = 0;                  // training
+  double fastest_days = 0;          // training that misses its deadline: the fastest it can go (0: unknown)
   double output_tokens_per_s = 0;   // serving, with `count` chips
   cost::Cost cost;                  // of `count` chips over the job or the serving horizon
   double usd_per_run = 0;           // training: TCO of the job

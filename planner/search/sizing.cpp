@@ -55,8 +55,11 @@ TrainingSizing size_training(const perf::TrainingModel& model, const perf::Hardw
   }
   if (!count) {
     out.best_days_at_max = s.best.front().estimate.days;
-    out.why_not = fmt::format("{} chips reach {:.1f} days, beyond the {:.1f}-day deadline",
-                              util::format_count(static_cast<double>(max_count)), out.best_days_at_max, deadline_days);
+    out.why_not = fmt::format("the fastest layout within {} chips ({} used) takes {:.1f} days, beyond the {:.1f}-day "
+                              "deadline",
+                              util::format_count(static_cast<double>(max_count)),
+                              util::format_count(static_cast<double>(s.best.front().layout.chips())),
+                              out.best_days_at_max, deadline_days);
     return out;
   }
   out.feasible = true;

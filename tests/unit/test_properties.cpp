@@ -585,6 +585,47 @@ TEST_SUITE("properties") {
     CHECK(rendered >= 12);
   }
 
+  TEST_CASE("refusing licences never makes the plan cheaper, and then no chosen chip needs one") {
+    // Refusing licences removes options (those whose verdict is "licence")
+    // and adds none, so the least TCO can only rise, to within CBC's gap of
+    // 1e-4 (search/fleet.h); a plan feasible with licences refused is
+    // feasible with them granted.
+    constexpr double kGap = 1e-4;
+    Draw d(20261128);
+    int compared = 0;
+    int differed = 0;
+    for (int i = 0; i < 8; ++i) {
+      auto r = draw_plan_request(d);
+      r.buyer.country = d.pick<std::string>({"CN", "AE"});
+      r.buyer.state_funded = false;
+      r.scenario = bundled_policies().default_scenario();
+      r.objective = search::Objective::tco;
+      // An H200 in China needs a licence for either buyer, and is often the
+      // cheapest option there: so refusing licences changes some plans.
+      r.chips.push_back("hgx-h200-8");
+      r.sites.push_back("cn-gansu");
+      CAPTURE(i);
+      CAPTURE(r.buyer.country);
+      CAPTURE(fmt::format("{}", fmt::join(r.chips, ",")));
+      CAPTURE(fmt::format("{}", fmt::join(r.sites, ",")));
+      std::vector<std::string> problems;
+      const auto granted = search::make_plan(bundled(), r, problems);
+      r.licences_granted = false;
+      const auto refused = search::make_plan(bundled(), r, problems);
+      REQUIRE(problems.empty());
+      for (const auto& chosen : refused.chosen)
+        CHECK(refused.candidates[chosen.candidate].verdict != policy::Verdict::licence);
+      if (!refused.feasible) continue;
+      REQUIRE(granted.feasible);
+      ++compared;
+      CHECK(granted.total_tco_usd <= refused.total_tco_usd * (1 + kGap));
+      differed += granted.total_tco_usd < refused.total_tco_usd * (1 - kGap);
+    }
+    CHECK(compared >= 3);
+    CHECK(differed >= 1);
+    MESSAGE(compared << " plans compared, " << differed << " cheaper with licences granted");
+  }
+
   TEST_CASE("no NaN or infinity reaches plan or compare JSON, feasible or not") {
     Draw d(20261208);
     int feasible = 0;
