@@ -62,6 +62,7 @@ Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
               {"policy_reasons", c.policy_reasons},
               {"usable", c.usable},
               {"why_not", c.why_not},
+              {"held_by", c.held_by},
               {"precision", std::string(specs::to_string(c.precision))},
               {"precision_fallback", c.precision_fallback},
               {"count", c.count},
@@ -182,6 +183,8 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
   }
   // The runners-up: the best site of every other chip type.
   Table alt;
+  const bool several = r.workloads.size() > 1;
+  if (several) alt.add_column("WORKLOAD", Align::left);
   for (const char* col : {"ALTERNATIVE", "BEST SITE"}) alt.add_column(col, Align::left);
   for (const char* col : {"COUNT", "TCO M$", "DAYS | OUT TOK/S"}) alt.add_column(col);
   alt.add_column("WHY NOT CHOSEN", Align::left);
@@ -189,10 +192,15 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
     const bool chosen = std::any_of(plan.chosen.begin(), plan.chosen.end(),
                                     [&](const search::Chosen& ch) { return &plan.candidates[ch.candidate] == c; });
     if (chosen) continue;
-    alt.add_row({chip_label(*c), c->site, c->count ? grouped(static_cast<double>(c->count)) : "-",
-                 c->count ? musd(c->cost.tco_usd) : "-",
-                 c->count ? (is_training(r, *c) ? fixed(c->days, 1) + " d" : grouped(c->output_tokens_per_s)) : "-",
-                 c->usable ? fmt::format("costlier by {}", to_string(r.objective)) : c->why_not});
+    std::vector<std::string> row = {
+        chip_label(*c), c->site, c->count ? grouped(static_cast<double>(c->count)) : "-",
+        c->count ? musd(c->cost.tco_usd) : "-",
+        c->count ? (is_training(r, *c) ? fixed(c->days, 1) + " d" : grouped(c->output_tokens_per_s)) : "-",
+        !c->usable           ? c->why_not
+        : c->held_by.empty() ? fmt::format("costlier by {}", to_string(r.objective))
+                             : "held out by " + c->held_by};
+    if (several) row.insert(row.begin(), r.workloads[static_cast<std::size_t>(c->workload)].name);
+    alt.add_row(std::move(row));
   }
   if (!alt.empty()) out += "\n" + alt.render();
   return out;

@@ -218,6 +218,31 @@ bool allows_chip(const workload::Workload& w, const ChipChoice& choice) {
   });
 }
 
+// For each option left out although alone it beats what was chosen for its
+// workload, the coupled limit that kept it out: the first it would break on
+// its own, else the limits it shares with the chosen options.
+void explain_unchosen(const Model& m, const std::vector<long long>& steps, std::vector<Candidate>& candidates) {
+  const auto& options = m.problem.options;
+  std::vector<double> chosen_objective(m.problem.demand.size(), 0.0);
+  for (std::size_t o = 0; o < options.size(); ++o)
+    chosen_objective[static_cast<std::size_t>(options[o].workload)] +=
+        options[o].objective_per_step * static_cast<double>(steps[o]);
+  for (std::size_t o = 0; o < options.size(); ++o) {
+    auto& cand = candidates[m.option_candidate[o]];
+    if (steps[o] > 0 || cand.objective >= chosen_objective[static_cast<std::size_t>(cand.workload)]) continue;
+    std::vector<long long> alone(options.size(), 0);
+    alone[o] = options[o].max_steps;
+    for (const auto& c : m.problem.constraints) {
+      const double load = constraint_load(c, alone);
+      if (load > c.limit) {
+        cand.held_by = fmt::format("{}: needs {} of {} {}", c.text, grouped(load), grouped(c.limit), c.unit);
+        break;
+      }
+    }
+    if (cand.held_by.empty()) cand.held_by = "limits shared with the chosen options (caps, site power, budget)";
+  }
+}
+
 // Why an infeasible plan is infeasible, and the cheapest ways out.
 void explain(const specs::Catalog& catalog, const PlanRequest& request, const Model& m, PlanResult& out) {
   const auto& candidates = out.candidates;
@@ -402,6 +427,7 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
     out.total_power_mw += chosen.cost.power_mw;
     out.chosen.push_back(std::move(chosen));
   }
+  explain_unchosen(model, solution.steps, out.candidates);
   return out;
 }
 

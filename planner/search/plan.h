@@ -53,6 +53,9 @@ struct Candidate {
   std::vector<std::string> policy_reasons;
   bool usable = false;   // allowed (or licensable) and sized
   std::string why_not;   // when not usable
+  // When usable, not chosen, and better alone than what was chosen for its
+  // workload: the coupled limit that kept it out ("" otherwise).
+  std::string held_by;
   specs::Precision precision = specs::Precision::bf16;
   bool precision_fallback = false;  // the chip lacks the workload's precision
   long long step_chips = 0;   // chips per integer step: the whole cluster (training) or one replica (serving)

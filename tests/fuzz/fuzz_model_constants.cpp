@@ -13,26 +13,11 @@
 
 using namespace planner;
 
-namespace {
-
-constexpr const char* kAccelerator = R"({
-  "kind": "accelerator", "id": "fuzz-chip", "name": "Fuzz Chip", "vendor": "Fuzzco", "origin_country": "US",
-  "compute": {"bf16_tflops": {"value": 1000, "estimate": "e"}, "fp16_tflops": {"value": 1000, "estimate": "e"}},
-  "memory": {"hbm_gb": {"value": 80, "estimate": "e"}, "hbm_tbps": {"value": 3.35, "estimate": "e"}},
-  "interconnect": {"scale_up_gbytes_per_s": {"value": 450, "estimate": "e"},
-                   "scale_up_domain_chips": {"value": 8, "estimate": "e"},
-                   "scale_out_gbits_per_s": {"value": 400, "estimate": "e"}},
-  "power": {"tdp_w": {"value": 700, "estimate": "e"}},
-  "price": {"unit_usd": {"value": 30000, "estimate": "e"}}
-})";
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const perf::TrainingModel training = perf::make_training_model(fuzz::fixed_training_workload(0));
   static const perf::InferenceModel inference = perf::make_inference_model(fuzz::fixed_inference_workload(0));
   auto fs = fuzz::file_system_with(data, size, "/data/model/constants.json");
-  fs.add("/data/accelerators/fuzz-chip.json", kAccelerator);
+  fs.add("/data/accelerators/fuzz-chip.json", fuzz::kFixtureAcceleratorJson);
   util::Diagnostics diagnostics;
   specs::Catalog catalog = specs::load_catalog(fs, {"/data"}, diagnostics);
   fuzz::render(diagnostics);

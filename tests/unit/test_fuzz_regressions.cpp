@@ -12,6 +12,7 @@
 #include "perf/training.h"
 #include "util/diagnostics.h"
 #include "util/json_reader.h"
+#include "../fuzz/fuzz_common.h"  // fuzz::fixed_hardware, the targets' H100-like chip
 
 using namespace planner;
 
@@ -29,24 +30,6 @@ workload::Workload wide_serving() {
   w.inference.output_tokens = 1000;
   w.inference.output_tokens_per_s = 1e6;
   return w;
-}
-
-// An H100-like chip in a scale-up domain of 8.
-perf::Hardware hardware() {
-  perf::Hardware hw;
-  hw.peak_flops = 1000e12;
-  hw.matmul_flops = 750e12;
-  hw.attention_flops = 500e12;
-  hw.vector_flops = 750e12;
-  hw.hbm_total_bytes = 80e9;
-  hw.hbm_bytes = 76e9;
-  hw.hbm_bytes_per_s = 2.8e12;
-  hw.scale_up_bytes_per_s = 360e9;
-  hw.scale_out_bytes_per_s = 42e9;
-  hw.scale_up_latency_s = 5e-6;
-  hw.scale_out_latency_s = 10e-6;
-  hw.scale_up_domain = 8;
-  return hw;
 }
 
 }  // namespace
@@ -91,7 +74,7 @@ TEST_SUITE("fuzz regressions") {
     // negative cache that "fitted" (-888.7 GiB per chip in `estimate
     // --layout tp=256,batch=10000000` on a 256-head model).
     const auto model = perf::make_inference_model(wide_serving());
-    const auto e = perf::evaluate_inference(model, hardware(), perf::InferenceLayout{1024, 1, 10'000'000, false});
+    const auto e = perf::evaluate_inference(model, fuzz::fixed_hardware(), perf::InferenceLayout{1024, 1, 10'000'000, false});
     CHECK(e.kv_bytes_per_chip == doctest::Approx(160e9));
     CHECK(e.rejection == perf::Rejection::memory);
   }

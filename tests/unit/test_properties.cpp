@@ -40,25 +40,24 @@ namespace {
 
 const std::string kDataDir = std::string(CLUSTERPLAN_SOURCE_DIR) + "/hw_specs";
 
+// Reads the bundled data with `load` (load_catalog, load_policies); a problem
+// in it fails the test that asked first.
+template <class Data>
+Data load_bundled(Data (*load)(const util::FileSystem&, const std::vector<std::string>&, util::Diagnostics&)) {
+  util::RealFileSystem fs;
+  util::Diagnostics diagnostics;
+  auto data = load(fs, {kDataDir}, diagnostics);
+  REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.str());
+  return data;
+}
+
 const specs::Catalog& bundled() {
-  static const specs::Catalog loaded = [] {
-    util::RealFileSystem fs;
-    util::Diagnostics diagnostics;
-    auto c = specs::load_catalog(fs, {kDataDir}, diagnostics);
-    REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.str());
-    return c;
-  }();
+  static const specs::Catalog loaded = load_bundled(specs::load_catalog);
   return loaded;
 }
 
 const policy::PolicySet& bundled_policies() {
-  static const policy::PolicySet loaded = [] {
-    util::RealFileSystem fs;
-    util::Diagnostics diagnostics;
-    auto p = policy::load_policies(fs, {kDataDir}, diagnostics);
-    REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.str());
-    return p;
-  }();
+  static const policy::PolicySet loaded = load_bundled(policy::load_policies);
   return loaded;
 }
 
