@@ -14,6 +14,7 @@
 #include "perf/hardware.h"
 #include "perf/inference.h"
 #include "perf/training.h"
+#include "specs/catalog.h"
 #include "specs/constants.h"
 #include "util/diagnostics.h"
 #include "util/file_system.h"
@@ -66,6 +67,31 @@ inline void render(const util::Diagnostics& diagnostics) {
   }
   const std::string json = list.dump(2);
   require(diagnostics.empty() || (!text.empty() && !json.empty()));
+}
+
+// specs::load_catalog on a data directory "/data" holding the fuzz input at
+// `path` (below /data), and the fixture accelerator when the input may name
+// it; the problems are rendered as validate prints them.
+inline specs::Catalog load_catalog_with(const std::uint8_t* data, std::size_t size, const std::string& path,
+                                        util::Diagnostics& diagnostics, bool with_fixture_accelerator = false) {
+  auto fs = file_system_with(data, size, "/data/" + path);
+  if (with_fixture_accelerator) fs.add("/data/accelerators/fuzz-chip.json", kFixtureAcceleratorJson);
+  specs::Catalog catalog = specs::load_catalog(fs, {"/data"}, diagnostics);
+  render(diagnostics);
+  return catalog;
+}
+
+// A site with round numbers in `country` (which decides domestic chips).
+inline specs::Site fixed_site(std::string country) {
+  specs::Site site;
+  site.id = "fuzz-site";
+  site.country = std::move(country);
+  site.electricity_usd_per_kwh.value = 0.05;
+  site.pue.value = 1.3;
+  site.power_available_mw.value = 100;
+  site.grid_gco2_per_kwh.value = 500;
+  site.facility_capex_usd_per_mw.value = 1e7;
+  return site;
 }
 
 // Model constants as in hw_specs/model/constants.json (rounded), with no

@@ -16,11 +16,9 @@ using namespace planner;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const perf::TrainingModel training = perf::make_training_model(fuzz::fixed_training_workload(0));
   static const perf::InferenceModel inference = perf::make_inference_model(fuzz::fixed_inference_workload(0));
-  auto fs = fuzz::file_system_with(data, size, "/data/model/constants.json");
-  fs.add("/data/accelerators/fuzz-chip.json", fuzz::kFixtureAcceleratorJson);
   util::Diagnostics diagnostics;
-  specs::Catalog catalog = specs::load_catalog(fs, {"/data"}, diagnostics);
-  fuzz::render(diagnostics);
+  specs::Catalog catalog = fuzz::load_catalog_with(data, size, "model/constants.json", diagnostics,
+                                                   /*with_fixture_accelerator=*/true);
   fuzz::require(catalog.accelerators.size() == 1);
   if (diagnostics.empty()) fuzz::require(catalog.constants.has_value());
   if (!catalog.constants || !diagnostics.empty()) return 0;

@@ -36,14 +36,7 @@ void check_model(specs::Catalog& catalog, const specs::System& s) {
 }
 
 void check_cost(const specs::Catalog& catalog, const specs::System& s) {
-  specs::Site site;
-  site.id = "fuzz-site";
-  site.country = "US";
-  site.electricity_usd_per_kwh.value = 0.08;
-  site.pue.value = 1.2;
-  site.power_available_mw.value = 500;
-  site.grid_gco2_per_kwh.value = 350;
-  site.facility_capex_usd_per_mw.value = 1.2e7;
+  const specs::Site site = fuzz::fixed_site("US");
   const cost::Cost c =
       cost::cost_of({catalog.find_accelerator(s.accelerator), &s, &site, 4096, 1}, cost::Assumptions{});
   const double numbers[] = {c.capex_usd, c.it_power_mw, c.power_mw, c.energy_usd_per_year, c.tco_usd, c.tco2};
@@ -53,11 +46,9 @@ void check_cost(const specs::Catalog& catalog, const specs::System& s) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto fs = fuzz::file_system_with(data, size, "/data/systems/fuzz.json");
-  fs.add("/data/accelerators/fuzz-chip.json", fuzz::kFixtureAcceleratorJson);
   util::Diagnostics diagnostics;
-  specs::Catalog catalog = specs::load_catalog(fs, {"/data"}, diagnostics);
-  fuzz::render(diagnostics);
+  specs::Catalog catalog = fuzz::load_catalog_with(data, size, "systems/fuzz.json", diagnostics,
+                                                   /*with_fixture_accelerator=*/true);
   fuzz::require(catalog.accelerators.size() == 1 || !diagnostics.empty());
   if (diagnostics.empty()) fuzz::require(catalog.systems.size() == 1);
   if (catalog.systems.empty()) return 0;
