@@ -23,6 +23,10 @@ constexpr double kTightShare = 0.999;
 
 std::string grouped(double value) { return util::format_count(value); }
 
+// Ids of the fleet constraints that come from the request's own limits.
+constexpr const char* kBudgetConstraint = "budget";
+constexpr const char* kMaxMwConstraint = "max-mw";
+
 // What the plan needs to know of one workload on one chip, whatever the site.
 struct Sized {
   std::optional<ChipChoice> choice;
@@ -175,10 +179,11 @@ Model build_model(const specs::Catalog& catalog, const PlanRequest& request, con
     m.problem.constraints.push_back(std::move(c));
   };
   if (request.max_mw)
-    whole_plan("max-mw", fmt::format("--max-mw {:.0f} MW for the whole plan", *request.max_mw), *request.max_mw, "MW",
+    whole_plan(kMaxMwConstraint, fmt::format("--max-mw {} MW for the whole plan", util::format_number(*request.max_mw)),
+               *request.max_mw, "MW",
                [](const cost::Cost& k) { return k.power_mw; });
   if (request.budget_usd)
-    whole_plan("budget", fmt::format("--budget-usd {} of capital (rent when renting)", grouped(*request.budget_usd)),
+    whole_plan(kBudgetConstraint, fmt::format("--budget-usd {} of capital (rent when renting)", grouped(*request.budget_usd)),
                *request.budget_usd, "USD", [](const cost::Cost& k) { return k.capex_usd + k.rental_usd_per_year; });
   // Policy caps and quotas that are hard limits.
   if (request.scenario) {
@@ -243,6 +248,19 @@ void explain_unchosen(const Model& m, const std::vector<long long>& steps, std::
   }
 }
 
+// One limit that binds: by how much the cheapest plan without `without`
+// breaks it, and for the request's own limits the value that would admit it.
+void report_binding(const FleetConstraint& c, double load, std::string_view without, PlanResult& out) {
+  // Megawatts to a tenth (a 0.5 MW limit is not "0"), other units whole.
+  const auto amount = [&](double v) { return c.unit == "MW" ? fmt::format("{:.1f}", v) : grouped(v); };
+  out.binding.push_back(fmt::format("{}: limit {} {}; the cheapest plan without {} needs {} ({} over)", c.text,
+                                    amount(c.limit), c.unit, without, amount(load), amount(load - c.limit)));
+  if (c.id == kBudgetConstraint)
+    out.ways_out.push_back(fmt::format("raise --budget-usd to {:.0f}", std::ceil(load)));
+  else if (c.id == kMaxMwConstraint)
+    out.ways_out.push_back(fmt::format("raise --max-mw to {:.1f}", std::ceil(load * 10) / 10));
+}
+
 // Why an infeasible plan is infeasible, and the cheapest ways out.
 void explain(const specs::Catalog& catalog, const PlanRequest& request, const Model& m, PlanResult& out) {
   const auto& candidates = out.candidates;
@@ -278,6 +296,13 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
                                            chip_label(*fastest), fastest->site,
                                            util::format_count(static_cast<double>(kMaxPlanChips))));
     }
+    const auto refused = std::count_if(candidates.begin(), candidates.end(), [&](const Candidate& c) {
+      return c.verdict == policy::Verdict::licence && !request.licences_granted && c.count > 0;
+    });
+    if (refused > 0)
+      out.ways_out.push_back(fmt::format("assume case-by-case licences are granted (--licences grant): {} chip and site "
+                                         "{}",
+                                         refused, refused == 1 ? "option needs one" : "options need one"));
     out.ways_out.push_back("a later deadline, more chips (a larger --budget-usd or --max-mw), other chips (--chips), "
                            "other sites (--sites) or another --policy scenario");
     return;
@@ -291,8 +316,7 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
     if (!solution.feasible) continue;
     const auto& c = m.problem.constraints[k];
     const double load = constraint_load(c, solution.steps);
-    out.binding.push_back(fmt::format("{}: limit {} {}; the cheapest plan without it needs {} ({} over)", c.text,
-                                      grouped(c.limit), c.unit, grouped(load), grouped(load - c.limit)));
+    report_binding(c, load, "it", out);
     // Ways out for each workload the relaxed plan serves beyond the limit.
     for (const auto& [option, coefficient] : c.terms) {
       if (solution.steps[static_cast<std::size_t>(option)] == 0 || coefficient <= 0) continue;
@@ -325,8 +349,19 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
     out.ways_out.push_back(fmt::format("or {} {} at {} ({}), now ruled out: {}", grouped(static_cast<double>(others[i]->count)),
                                        chip_label(*others[i]), others[i]->site, others[i]->domestic ? "domestic" : "imported",
                                        others[i]->why_not));
-  if (out.binding.empty())
-    out.binding.push_back("the limits together exclude every combination; no single limit is to blame");
+  if (out.binding.empty()) {
+    // No one limit is to blame: say what the cheapest plan under none of them breaks.
+    FleetProblem unlimited = m.problem;
+    unlimited.constraints.clear();
+    const auto solution = solve_fleet(unlimited);
+    if (solution.feasible)
+      for (const auto& c : m.problem.constraints) {
+        const double load = constraint_load(c, solution.steps);
+        if (load > c.limit) report_binding(c, load, "any limit", out);
+      }
+    out.binding.insert(out.binding.begin(),
+                       "the limits together exclude every combination; no single limit is to blame");
+  }
 }
 
 }  // namespace
