@@ -26,6 +26,7 @@ std::string grouped(double value) { return util::format_count(value); }
 // Ids of the fleet constraints that come from the request's own limits.
 constexpr const char* kBudgetConstraint = "budget";
 constexpr const char* kMaxMwConstraint = "max-mw";
+constexpr std::string_view kSitePowerPrefix = "site-power/";
 
 // What the plan needs to know of one workload on one chip, whatever the site.
 struct Sized {
@@ -164,7 +165,7 @@ Model build_model(const specs::Catalog& catalog, const PlanRequest& request, con
   };
   // Power per site, and for the whole plan.
   for (const auto* site : sites) {
-    FleetConstraint c{"site-power/" + site->id,
+    FleetConstraint c{std::string(kSitePowerPrefix) + site->id,
                       fmt::format("power available at {} ({:.0f} MW)", site->id, site->power_available_mw.value),
                       site->power_available_mw.value, {}, "MW"};
     for (std::size_t o = 0; o < m.option_candidate.size(); ++o)
@@ -339,6 +340,10 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
                                            grouped(static_cast<double>(within.best.front().layout.chips())),
                                            chip_label(cand), cand.site));
     }
+    const bool policy_cap = c.id != kBudgetConstraint && c.id != kMaxMwConstraint && !c.id.starts_with(kSitePowerPrefix);
+    if (policy_cap && !request.chips.empty())
+      out.ways_out.push_back("or chips this limit does not count: name them in --chips, or drop --chips to let the "
+                             "planner choose among every system");
   }
   // Options the limits shut out, cheapest first, as alternatives.
   std::vector<const Candidate*> others;
