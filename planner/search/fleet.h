@@ -20,6 +20,9 @@ struct FleetOption {
   std::string label;          // for messages: "h200-sxm at cn-east"
 };
 
+// Where a limit comes from, for explaining it.
+enum class LimitKind { policy_cap, site_power, budget, max_mw };
+
 // sum over terms of coefficient x steps <= limit.
 struct FleetConstraint {
   std::string id;
@@ -27,6 +30,7 @@ struct FleetConstraint {
   double limit = 0;
   std::vector<std::pair<int, double>> terms;  // option index, coefficient per step
   std::string unit;  // of the limit, for messages: "MW", "USD", "chips", "TPP"
+  LimitKind kind = LimitKind::policy_cap;
 };
 
 struct FleetProblem {

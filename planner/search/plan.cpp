@@ -23,11 +23,6 @@ constexpr double kTightShare = 0.999;
 
 std::string grouped(double value) { return util::format_count(value); }
 
-// Ids of the fleet constraints that come from the request's own limits.
-constexpr const char* kBudgetConstraint = "budget";
-constexpr const char* kMaxMwConstraint = "max-mw";
-constexpr std::string_view kSitePowerPrefix = "site-power/";
-
 // What the plan needs to know of one workload on one chip, whatever the site.
 struct Sized {
   std::optional<ChipChoice> choice;
@@ -165,26 +160,26 @@ Model build_model(const specs::Catalog& catalog, const PlanRequest& request, con
   };
   // Power per site, and for the whole plan.
   for (const auto* site : sites) {
-    FleetConstraint c{std::string(kSitePowerPrefix) + site->id,
+    FleetConstraint c{"site-power/" + site->id,
                       fmt::format("power available at {} ({:.0f} MW)", site->id, site->power_available_mw.value),
-                      site->power_available_mw.value, {}, "MW"};
+                      site->power_available_mw.value, {}, "MW", LimitKind::site_power};
     for (std::size_t o = 0; o < m.option_candidate.size(); ++o)
       if (candidates[m.option_candidate[o]].site == site->id)
         c.terms.push_back({static_cast<int>(o), per_step(o, candidates[m.option_candidate[o]].cost.power_mw)});
     if (!c.terms.empty()) m.problem.constraints.push_back(std::move(c));
   }
-  auto whole_plan = [&](std::string id, std::string text, double limit, std::string unit, auto field) {
-    FleetConstraint c{std::move(id), std::move(text), limit, {}, std::move(unit)};
+  auto whole_plan = [&](LimitKind kind, std::string id, std::string text, double limit, std::string unit, auto field) {
+    FleetConstraint c{std::move(id), std::move(text), limit, {}, std::move(unit), kind};
     for (std::size_t o = 0; o < m.option_candidate.size(); ++o)
       c.terms.push_back({static_cast<int>(o), per_step(o, field(candidates[m.option_candidate[o]].cost))});
     m.problem.constraints.push_back(std::move(c));
   };
   if (request.max_mw)
-    whole_plan(kMaxMwConstraint, fmt::format("--max-mw {} MW for the whole plan", util::format_number(*request.max_mw)),
+    whole_plan(LimitKind::max_mw, "max-mw", fmt::format("--max-mw {} MW for the whole plan", util::format_number(*request.max_mw)),
                *request.max_mw, "MW",
                [](const cost::Cost& k) { return k.power_mw; });
   if (request.budget_usd)
-    whole_plan(kBudgetConstraint, fmt::format("--budget-usd {} of capital (rent when renting)", grouped(*request.budget_usd)),
+    whole_plan(LimitKind::budget, "budget", fmt::format("--budget-usd {} of capital (rent when renting)", grouped(*request.budget_usd)),
                *request.budget_usd, "USD", [](const cost::Cost& k) { return k.capex_usd + k.rental_usd_per_year; });
   // Policy caps and quotas that are hard limits.
   if (request.scenario) {
@@ -224,6 +219,12 @@ bool allows_chip(const workload::Workload& w, const ChipChoice& choice) {
   });
 }
 
+// An amount in a limit's unit: megawatts to a tenth (a 0.5 MW limit is not
+// "0"), other units whole, with thousands separators.
+std::string limit_amount(const FleetConstraint& c, double value) {
+  return c.kind == LimitKind::site_power || c.kind == LimitKind::max_mw ? fmt::format("{:.1f}", value) : grouped(value);
+}
+
 // For each option left out although alone it beats what was chosen for its
 // workload, the coupled limit that kept it out: the first it would break on
 // its own, else the limits it shares with the chosen options.
@@ -241,7 +242,8 @@ void explain_unchosen(const Model& m, const std::vector<long long>& steps, std::
     for (const auto& c : m.problem.constraints) {
       const double load = constraint_load(c, alone);
       if (load > c.limit) {
-        cand.held_by = fmt::format("{}: needs {} of {} {}", c.text, grouped(load), grouped(c.limit), c.unit);
+        cand.held_by = fmt::format("{}: needs {} of {} {}", c.text, limit_amount(c, load), limit_amount(c, c.limit),
+                                   c.unit);
         break;
       }
     }
@@ -252,13 +254,12 @@ void explain_unchosen(const Model& m, const std::vector<long long>& steps, std::
 // One limit that binds: by how much the cheapest plan without `without`
 // breaks it, and for the request's own limits the value that would admit it.
 void report_binding(const FleetConstraint& c, double load, std::string_view without, PlanResult& out) {
-  // Megawatts to a tenth (a 0.5 MW limit is not "0"), other units whole.
-  const auto amount = [&](double v) { return c.unit == "MW" ? fmt::format("{:.1f}", v) : grouped(v); };
+  const auto amount = [&](double v) { return limit_amount(c, v); };
   out.binding.push_back(fmt::format("{}: limit {} {}; the cheapest plan without {} needs {} ({} over)", c.text,
                                     amount(c.limit), c.unit, without, amount(load), amount(load - c.limit)));
-  if (c.id == kBudgetConstraint)
+  if (c.kind == LimitKind::budget)
     out.ways_out.push_back(fmt::format("raise --budget-usd to {:.0f}", std::ceil(load)));
-  else if (c.id == kMaxMwConstraint)
+  else if (c.kind == LimitKind::max_mw)
     out.ways_out.push_back(fmt::format("raise --max-mw to {:.1f}", std::ceil(load * 10) / 10));
 }
 
@@ -340,8 +341,7 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
                                            grouped(static_cast<double>(within.best.front().layout.chips())),
                                            chip_label(cand), cand.site));
     }
-    const bool policy_cap = c.id != kBudgetConstraint && c.id != kMaxMwConstraint && !c.id.starts_with(kSitePowerPrefix);
-    if (policy_cap && !request.chips.empty())
+    if (c.kind == LimitKind::policy_cap && !request.chips.empty())
       out.ways_out.push_back("or chips this limit does not count: name them in --chips, or drop --chips to let the "
                              "planner choose among every system");
   }
@@ -457,7 +457,7 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
       });
       const double load = constraint_load(c, solution.steps);
       if (involved && load >= kTightShare * c.limit)
-        chosen.binding.push_back(fmt::format("{}: {} of {} used", c.text, grouped(load), grouped(c.limit)));
+        chosen.binding.push_back(fmt::format("{}: {} of {} used", c.text, limit_amount(c, load), limit_amount(c, c.limit)));
     }
     if (cand.verdict == policy::Verdict::licence)
       chosen.binding.push_back("needs an export licence (case by case): " +
