@@ -170,6 +170,22 @@ int run_command(const Command& cmd, const std::vector<std::string>& rest, std::o
                        cmd.name, e.get_option_name(), util::did_you_mean(e.get_option_name(), long_option_names(desc)),
                        cmd.name);
     return kExitUsage;
+  } catch (const po::required_option& e) {
+    // A missing positional argument reads as a missing option to Boost; name it as the usage line does.
+    std::string name = e.get_option_name();
+    name.erase(0, name.find_first_not_of('-'));
+    bool positional_argument = false;
+    for (unsigned i = 0; i < std::min(positional.max_total_count(), 8U); ++i)
+      positional_argument = positional_argument || positional.name_for_position(i) == name;
+    if (positional_argument) {
+      const auto* option = desc.find_nothrow(name, false);
+      err << fmt::format("clusterplan {}: missing {}\n{}Run 'clusterplan {} --help' for the options.\n", cmd.name,
+                         option ? option->semantic()->name() : name, command_usage(cmd), cmd.name);
+    } else {
+      err << fmt::format("clusterplan {}: {}\nRun 'clusterplan {} --help' for the options.\n", cmd.name, e.what(),
+                         cmd.name);
+    }
+    return kExitUsage;
   } catch (const po::error& e) {
     err << fmt::format("clusterplan {}: {}\nRun 'clusterplan {} --help' for the options.\n", cmd.name, e.what(),
                        cmd.name);
