@@ -103,8 +103,7 @@ int estimate(Context& ctx) {
     return kExitUsage;
   }
   if (!catalog->find_accelerator(chip) && !catalog->find_system(chip)) {
-    auto ids = catalog->accelerator_ids();
-    for (auto& s : catalog->system_ids()) ids.push_back(s);
+    const auto ids = catalog->chip_ids();
     ctx.err << fmt::format("clusterplan estimate: --chip: no accelerator or system \"{}\"{}\n", chip,
                            util::did_you_mean(chip, ids));
     return kExitUsage;

@@ -66,8 +66,7 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
   for (const auto& file : workload_files)
     if (auto w = workload::load_workload(ctx.fs, file, diagnostics)) loaded.workloads.push_back(std::move(*w));
   // A workload's own chips and sites must exist.
-  auto chip_ids = catalog.accelerator_ids();
-  for (const auto& s : catalog.system_ids()) chip_ids.push_back(s);
+  const auto chip_ids = catalog.chip_ids();
   const auto site_ids = catalog.site_ids();
   for (const auto& w : loaded.workloads) workload::check_workload_ids(w, chip_ids, site_ids, diagnostics);
   loaded.policies = policy::load_policies(ctx.fs, ctx.data_paths, diagnostics);

@@ -39,8 +39,7 @@ int specs_show(Context& ctx) {
     else ctx.out << report::system_details(*s);
     return kExitOk;
   }
-  auto ids = catalog->accelerator_ids();
-  for (auto& s : catalog->system_ids()) ids.push_back(s);
+  const auto ids = catalog->chip_ids();
   ctx.err << fmt::format("clusterplan specs show: no accelerator or system \"{}\"{}\nKnown: {}\n", id,
                          util::did_you_mean(id, ids), fmt::join(ids, ", "));
   return kExitUsage;

@@ -97,13 +97,11 @@ int validate(Context& ctx) {
   specs::check_catalog(checked, diagnostics, data.accelerator_ids());
   // Scenarios may name the loaded data's rule sets; policies may name its chips.
   // A workload's own chips and sites lists may name the loaded data or files checked here.
-  auto chip_and_system_ids = data.accelerator_ids();
-  for (const auto& id : data.system_ids()) chip_and_system_ids.push_back(id);
-  for (const auto& a : checked.accelerators) chip_and_system_ids.push_back(a.id);
-  for (const auto& s : checked.systems) chip_and_system_ids.push_back(s.id);
+  auto chip_ids = data.chip_ids();
+  for (auto& id : checked.chip_ids()) chip_ids.push_back(std::move(id));
   auto site_ids = data.site_ids();
-  for (const auto& s : checked.sites) site_ids.push_back(s.id);
-  for (const auto& w : checked_workloads) workload::check_workload_ids(w, chip_and_system_ids, site_ids, diagnostics);
+  for (auto& id : checked.site_ids()) site_ids.push_back(std::move(id));
+  for (const auto& w : checked_workloads) workload::check_workload_ids(w, chip_ids, site_ids, diagnostics);
   const auto policy_data = policy::read_policy_files(ctx.fs, ctx.data_paths, ignored);
   const auto policies = policy::build_policy_set(std::move(checked_policies), diagnostics, policy_data,
                                                  /*require_one_default=*/false);

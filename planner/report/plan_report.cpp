@@ -19,16 +19,10 @@ std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : 
 
 std::string musd(double usd) { return fixed(usd / 1e6, 1); }
 
-// Whether the policy lets the buyer have the chip, a licence counting as
-// granted unless the request assumes licences are refused.
-bool allowed(const search::PlanRequest& r, const Candidate& c) {
-  return c.verdict == policy::Verdict::allowed || (c.verdict == policy::Verdict::licence && r.licences_granted);
-}
-
-std::string allowed_text(const search::PlanRequest& r, const Candidate& c) {
+std::string allowed_text(const Candidate& c) {
   switch (c.verdict) {
     case policy::Verdict::allowed: return "yes";
-    case policy::Verdict::licence: return r.licences_granted ? "licence" : "refused";
+    case policy::Verdict::licence: return c.allowed ? "licence" : "refused";
     case policy::Verdict::banned: return "no";
   }
   return "yes";
@@ -57,7 +51,7 @@ Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
               {"site", c.site},
               {"site_country", c.site_country},
               {"domestic", c.domestic},
-              {"allowed", allowed(r, c)},
+              {"allowed", c.allowed},
               {"verdict", std::string(policy::to_string(c.verdict))},
               {"policy_reasons", c.policy_reasons},
               {"usable", c.usable},
@@ -225,7 +219,7 @@ std::string compare_table(const search::PlanRequest& r, const search::PlanResult
   for (const auto* c : best_per_chip(plan)) {
     const bool sized = c->count > 0;
     const std::string why = c->usable ? c->layout : c->why_not;
-    t.add_row({chip_label(*c), c->domestic ? "domestic" : "imported", allowed_text(r, *c),
+    t.add_row({chip_label(*c), c->domestic ? "domestic" : "imported", allowed_text(*c),
                sized ? grouped(static_cast<double>(c->count)) : "-", sized ? fixed(c->cost.power_mw, 1) : "-",
                sized ? musd(c->cost.capex_usd) : "-", sized ? musd(c->cost.energy_usd_per_year) : "-",
                sized ? musd(c->cost.energy_usd_per_year_unsubsidized) : "-", sized ? musd(c->cost.tco_usd) : "-",
@@ -249,7 +243,7 @@ std::string compare_csv(const search::PlanRequest& r, const search::PlanResult& 
   for (const auto* c : best_per_chip(plan)) {
     const bool training = is_training(r, *c);
     out += fmt::format("{},{},{},{},{},{},{},{:.3f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.4f},{:.2f},{:.0f},{},{}\n", c->chip,
-                       c->system, c->site, c->domestic, allowed(r, *c),
+                       c->system, c->site, c->domestic, c->allowed,
                        policy::to_string(c->verdict), c->count, c->cost.power_mw, c->cost.capex_usd,
                        c->cost.energy_usd_per_year, c->cost.energy_usd_per_year_unsubsidized, c->cost.tco_usd,
                        training ? c->usd_per_run : 0.0, c->usd_per_million_tokens, training ? c->days : 0.0,

@@ -85,6 +85,8 @@ Candidate price(const PlanRequest& request, int wi, const Sized& s, const specs:
     const auto decision = policy::decide(*request.scenario, *choice.chip, request.buyer, site.country);
     c.verdict = decision.verdict;
     c.policy_reasons = decision.reasons;
+    c.allowed = c.verdict == policy::Verdict::allowed ||
+                (c.verdict == policy::Verdict::licence && request.licences_granted);
   }
   const bool training = w.kind == workload::Kind::training;
   double years = request.serving_years;
@@ -123,7 +125,7 @@ Candidate price(const PlanRequest& request, int wi, const Sized& s, const specs:
   if (c.verdict == policy::Verdict::banned) {
     c.usable = false;
     c.why_not = c.policy_reasons.empty() ? "barred by the policy" : "barred: " + c.policy_reasons.front();
-  } else if (c.verdict == policy::Verdict::licence && !request.licences_granted) {
+  } else if (!c.allowed) {
     c.usable = false;
     c.why_not = "licence assumed refused (--licences deny)" +
                 (c.policy_reasons.empty() ? std::string() : ": " + c.policy_reasons.front());
@@ -287,8 +289,7 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
       // The deadline that the fastest admissible chip could meet, were time the only limit.
       const Candidate* fastest = nullptr;
       for (const auto& c : candidates)
-        if (c.workload == static_cast<int>(w) && c.fastest_days > 0 && c.verdict != policy::Verdict::banned &&
-            (c.verdict != policy::Verdict::licence || request.licences_granted) &&
+        if (c.workload == static_cast<int>(w) && c.fastest_days > 0 && c.allowed &&
             (!fastest || c.fastest_days < fastest->fastest_days))
           fastest = &c;
       if (fastest)
@@ -299,7 +300,7 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
                                            util::format_count(static_cast<double>(kMaxPlanChips))));
     }
     const auto refused = std::count_if(candidates.begin(), candidates.end(), [&](const Candidate& c) {
-      return c.verdict == policy::Verdict::licence && !request.licences_granted && c.count > 0;
+      return c.verdict == policy::Verdict::licence && !c.allowed && c.count > 0;
     });
     if (refused > 0)
       out.ways_out.push_back(fmt::format("assume case-by-case licences are granted (--licences grant): {} chip and site "
@@ -386,8 +387,7 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
   out.scenario = request.scenario ? request.scenario->id : "none";
   std::vector<ChipChoice> choices;
   const auto chip_ids = request.chips.empty() ? catalog.system_ids() : request.chips;
-  auto known = catalog.accelerator_ids();
-  for (const auto& s : catalog.system_ids()) known.push_back(s);
+  const auto known = catalog.chip_ids();
   for (const auto& id : chip_ids) {
     if (auto c = choose_chip(catalog, id)) choices.push_back(*c);
     else problems.push_back(fmt::format("--chips: no accelerator or system \"{}\"{}", id, util::did_you_mean(id, known)));

@@ -50,6 +50,8 @@ struct Candidate {
   std::string site_country;
   bool domestic = false;
   policy::Verdict verdict = policy::Verdict::allowed;
+  // The buyer may have the chip here: allowed, or a licence the request assumes granted.
+  bool allowed = true;
   std::vector<std::string> policy_reasons;
   bool usable = false;   // allowed (or licensable) and sized
   std::string why_not;   // when not usable

@@ -49,6 +49,11 @@ const Site* Catalog::find_site(std::string_view id) const { return find_by_id(si
 std::vector<std::string> Catalog::accelerator_ids() const { return ids_of(accelerators); }
 std::vector<std::string> Catalog::system_ids() const { return ids_of(systems); }
 std::vector<std::string> Catalog::site_ids() const { return ids_of(sites); }
+std::vector<std::string> Catalog::chip_ids() const {
+  auto ids = accelerator_ids();
+  for (auto& id : system_ids()) ids.push_back(std::move(id));
+  return ids;
+}
 
 void load_spec_file(const util::FileSystem& fs, const std::string& path, std::string_view expected_kind,
                     Catalog& catalog, util::Diagnostics& diagnostics) {

@@ -30,6 +30,8 @@ struct Catalog {
   const Site* find_site(std::string_view id) const;
   std::vector<std::string> accelerator_ids() const;
   std::vector<std::string> system_ids() const;
+  // What a --chip or a "chips" list may name: accelerator ids, then system ids.
+  std::vector<std::string> chip_ids() const;
   std::vector<std::string> site_ids() const;
 };
 
