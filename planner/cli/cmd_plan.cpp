@@ -2,7 +2,6 @@
 // and sites under an export-control scenario.
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <ostream>
 #include <sstream>
@@ -81,12 +80,9 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
   request.buyer.country = vm["buyer"].as<std::string>();
   request.buyer.state_funded = vm["state-funded"].as<bool>();
   if (!util::is_country_code(request.buyer.country)) {
-    std::string upper = request.buyer.country;
-    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    const std::string hint = util::is_country_code(upper) ? fmt::format(" (did you mean \"{}\"?)", upper) : "";
     ctx.err << fmt::format(
         "clusterplan: --buyer: expected an ISO 3166-1 alpha-2 country code such as US or CN, got \"{}\"{}\n",
-        request.buyer.country, hint);
+        request.buyer.country, util::country_code_hint(request.buyer.country));
     return false;
   }
   const auto& licences = vm["licences"].as<std::string>();

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 #include "specs/loader.h"
 #include "specs/sourced.h"
@@ -28,11 +27,8 @@ const Range kPerformanceDensity{0, 1e4, true};
 constexpr int kMaxNesting = 4;
 
 std::string country_problem(const std::string& code) {
-  std::string upper = code;
-  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const std::string hint =
-      upper != code && util::is_country_code(upper) ? fmt::format(" (did you mean \"{}\"?)", upper) : "";
-  return fmt::format("expected an ISO 3166-1 alpha-2 country code such as \"US\" or \"CN\", got \"{}\"{}", code, hint);
+  return fmt::format("expected an ISO 3166-1 alpha-2 country code such as \"US\" or \"CN\", got \"{}\"{}", code,
+                     util::country_code_hint(code));
 }
 
 std::vector<std::string> group_names(const CountryGroups& groups) {

@@ -1,6 +1,7 @@
 #include "util/countries.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace planner::util {
 
@@ -27,6 +28,13 @@ const std::vector<std::string>& country_codes() {
 bool is_country_code(std::string_view code) {
   const auto& codes = country_codes();
   return std::binary_search(codes.begin(), codes.end(), code);
+}
+
+std::string country_code_hint(std::string_view code) {
+  std::string upper(code);
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper == code || !is_country_code(upper)) return "";
+  return " (did you mean \"" + upper + "\"?)";
 }
 
 }  // namespace planner::util

@@ -9,6 +9,9 @@
 namespace planner::util {
 
 bool is_country_code(std::string_view code);
+// For a code that is not one, " (did you mean \"CN\"?)" when its upper case
+// is one ("cn"), else "".
+std::string country_code_hint(std::string_view code);
 const std::vector<std::string>& country_codes();
 
 }  // namespace planner::util
