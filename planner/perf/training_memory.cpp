@@ -1,0 +1,82 @@
+// Bytes per chip of a training layout: weights, gradients and optimizer state
+// (ZeRO-sharded), and the activations of the micro-batches in flight.
+#include <algorithm>
+
+#include "perf/training_parts.h"
+
+namespace planner::perf::detail {
+
+namespace {
+
+// Weights, gradients and optimizer bytes of `params` with ZeRO stage `zero` over d ranks.
+void state_bytes(int zero, double d, double params, TrainingMemory& m) {
+  m.weights += params * kWeightBytes / (zero >= 3 ? d : 1);
+  m.gradients += params * kGradientBytes / (zero >= 2 ? d : 1);
+  m.optimizer += params * kOptimizerBytes / (zero >= 1 ? d : 1);
+}
+
+// Activation bytes one layer keeps for the backward, per micro-batch per chip.
+double activation_bytes_per_layer(const TrainingModel& model, const TrainingLayout& l, bool moe) {
+  const auto& c = model.costs;
+  const double tokens = l.mb * model.seq_len / l.cp;
+  if (l.recompute == Recompute::full) return tokens * c.hidden * kCommBytes / (l.sp ? l.tp : 1);
+  double per_token = moe ? c.moe_layer_activation_bytes : c.dense_layer_activation_bytes;
+  if (!model.flash_attention && l.recompute == Recompute::none)
+    per_token += c.attention_score_bytes_per_context * model.seq_len / l.cp;
+  double bytes = tokens * per_token / l.tp;
+  // Without sequence parallelism the norm inputs (2 x 2h bytes) are replicated.
+  if (!l.sp && l.tp > 1) bytes += tokens * 4 * c.hidden * (1 - 1.0 / l.tp);
+  return bytes;
+}
+
+}  // namespace
+
+StageParams stage_params(const TransformerCosts& c, const TrainingLayout& l, const StageShape& stage) {
+  StageParams p;
+  p.dense = (stage.dense_layers + stage.moe_layers) * c.attention.params() / l.tp +
+            stage.dense_layers * c.dense_ffn.params() / l.tp +
+            stage.moe_layers * (c.shared_ffn.params() / l.tp + c.router_params);
+  p.expert = stage.moe_layers * c.experts * c.expert_ffn.params() / (l.ep > 1 ? l.ep : l.tp);
+  p.head = c.embedding_params / l.tp;
+  p.dp_ranks = static_cast<double>(l.dp) * l.cp;
+  p.expert_dp_ranks = p.dp_ranks / l.ep;
+  return p;
+}
+
+// Memory on the first stage (embedding, most micro-batches in flight) and the
+// last (output head, logits); the fuller one decides.
+TrainingMemory training_memory(const TrainingModel& model, const TrainingLayout& l, const StageShape& stage,
+                               const StageParams& p, long long microbatches) {
+  const auto& c = model.costs;
+  TrainingMemory base;
+  state_bytes(l.zero, p.dp_ranks, p.dense, base);
+  state_bytes(l.zero, p.expert_dp_ranks, p.expert, base);
+  const double in_flight = l.pp == 1 ? 1.0
+                                      : std::min(static_cast<double>(microbatches), static_cast<double>(l.pp)) *
+                                            (l.vp > 1 ? 1 + (l.pp - 1.0) / (l.pp * l.vp) : 1.0);
+  const double stage_activations = stage.dense_layers * activation_bytes_per_layer(model, l, false) +
+                                   stage.moe_layers * activation_bytes_per_layer(model, l, true);
+  // Full recompute keeps one layer's activations live while it is recomputed.
+  double working_layer = 0;
+  if (l.recompute == Recompute::full) {
+    TrainingLayout stored = l;
+    stored.recompute = Recompute::none;
+    working_layer = activation_bytes_per_layer(model, stored, stage.moe_layers > 0);
+  }
+  TrainingMemory first = base;
+  state_bytes(l.zero, p.dp_ranks, p.head, first);
+  first.activations = stage_activations * in_flight + working_layer;
+  TrainingMemory last = base;
+  // The last stage holds the output head; tied to the input embedding, it is
+  // still a second copy there (Megatron's shared embedding on both end stages).
+  if (l.pp > 1) state_bytes(l.zero, p.dp_ranks, p.head, last);
+  else if (l.pp == 1 && !c.tied_embeddings) state_bytes(l.zero, p.dp_ranks, p.head, first);
+  const double logits = l.mb * model.seq_len / l.cp * c.vocab / l.tp * kLogitBytes;
+  last.activations = stage_activations + working_layer + logits;
+  if (l.pp == 1) first.activations += logits;
+  TrainingMemory m = (l.pp == 1 || first.total() >= last.total()) ? first : last;
+  if (l.zero >= 3) m.weights += 2 * (c.attention.params() + c.dense_ffn.params()) / l.tp * kWeightBytes;
+  return m;
+}
+
+}  // namespace planner::perf::detail

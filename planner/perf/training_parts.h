@@ -1,0 +1,73 @@
+#pragma once
+// The training model's parts, shared by its files and by nothing else:
+// training_rules.cpp (divisibility, batch split, the fullest stage),
+// training_memory.cpp (bytes per chip) and training_step.cpp (step time).
+// training.cpp combines them into evaluate_training.
+
+#include "perf/training.h"
+
+namespace planner::perf::detail {
+
+// Bytes per parameter of mixed-precision Adam state: BF16 weights (2), FP32
+// gradient accumulation (4), FP32 master weights, momentum and variance (12).
+// Megatron-LM distributed optimizer documentation: 18 bytes per parameter,
+// 6 + 12/d with the optimizer sharded over d data-parallel ranks.
+inline constexpr double kWeightBytes = 2;
+inline constexpr double kGradientBytes = 4;
+inline constexpr double kOptimizerBytes = 12;
+// Bytes per element of activations exchanged between chips (BF16).
+inline constexpr double kCommBytes = 2;
+// FP32 logits kept for the loss on the last stage, per vocabulary entry per token.
+inline constexpr double kLogitBytes = 4;
+// FlashAttention's backward recomputes the scores: 2.5x the forward FLOPs
+// (Dao 2023, FlashAttention-2, section 3.1: backward has 5 matmuls to forward's 2).
+inline constexpr double kFlashBackwardFactor = 2.5;
+// Adam update traffic per parameter: read and write master, m, v (24), read
+// gradient (4), write BF16 weight (2).
+inline constexpr double kOptimizerTrafficBytes = 30;
+
+double ceil_div(double a, double b);
+
+// Layers on the fullest pipeline stage.
+struct StageShape {
+  double dense_layers = 0;
+  double moe_layers = 0;
+};
+// MoE layers fill stages first since they are heavier.
+StageShape fullest_stage(const TransformerCosts& c, int pp);
+
+// Micro-batches per DP replica per step; the layout must have passed first_problem.
+long long microbatches_per_replica(const TrainingModel& model, const TrainingLayout& l);
+
+// Parameters per chip on the fullest stage and the ranks their state is sharded over.
+struct StageParams {
+  double dense = 0;            // attention, dense FFN, shared experts, router
+  double expert = 0;           // routed experts
+  double head = 0;             // embedding or output head
+  double dp_ranks = 0;         // dp x cp
+  double expert_dp_ranks = 0;  // dp x cp / ep
+};
+StageParams stage_params(const TransformerCosts& c, const TrainingLayout& l, const StageShape& stage);
+
+// Bytes per chip on the fuller of the first and last pipeline stages;
+// `microbatches` per replica per step bounds the micro-batches in flight.
+TrainingMemory training_memory(const TrainingModel& model, const TrainingLayout& l, const StageShape& stage,
+                               const StageParams& params, long long microbatches);
+
+// Roofline time of a GEMM list for m tokens, split by tp; `scale` multiplies n.
+double gemm_time(const GemmList& list, double m, int tp, const Hardware& hw, double scale = 1);
+
+// Seconds per micro-batch for one layer, forward + backward + recompute.
+struct LayerTimes {
+  double compute = 0;
+  double tp = 0;
+  double cp = 0;
+  double ep = 0;
+};
+LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const TrainingLayout& l, bool moe);
+
+// Seconds per step on the slowest stage, by cause.
+TrainingTime step_time(const TrainingModel& model, const Hardware& hw, const TrainingLayout& l,
+                       const StageShape& stage, const StageParams& params, long long microbatches);
+
+}  // namespace planner::perf::detail

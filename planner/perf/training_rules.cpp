@@ -1,0 +1,82 @@
+// The rules a training layout must meet: divisibility, the batch split, and
+// which pipeline stage is fullest.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "perf/training_parts.h"
+
+namespace planner::perf {
+
+namespace detail {
+
+double ceil_div(double a, double b) { return std::ceil(a / b); }
+
+StageShape fullest_stage(const TransformerCosts& c, int pp) {
+  const double per_stage = ceil_div(c.layers, pp);
+  StageShape s;
+  s.moe_layers = std::min(per_stage, ceil_div(c.moe_layers, pp));
+  s.dense_layers = per_stage - s.moe_layers;
+  return s;
+}
+
+long long microbatches_per_replica(const TrainingModel& model, const TrainingLayout& l) {
+  const auto batch = static_cast<long long>(model.batch_sequences);
+  return batch / (static_cast<long long>(l.dp) * l.mb);
+}
+
+}  // namespace detail
+
+using detail::ceil_div;
+
+std::string_view to_string(Rejection r) {
+  switch (r) {
+    case Rejection::none: return "none";
+    case Rejection::divisibility: return "divisibility";
+    case Rejection::batch: return "batch";
+    case Rejection::memory: return "memory";
+    case Rejection::slo: return "slo";
+    case Rejection::count: break;
+  }
+  return "none";
+}
+
+LayoutProblem first_problem(const TrainingModel& model, const TrainingLayout& l) {
+  const auto& c = model.costs;
+  if (static_cast<long long>(c.heads) % l.tp != 0) return LayoutProblem::tp_heads;
+  if (l.pp > c.layers) return LayoutProblem::pp_layers;
+  if (l.vp > 1 && l.pp == 1) return LayoutProblem::vp_without_pp;
+  if (l.vp > ceil_div(c.layers, l.pp)) return LayoutProblem::vp_layers;
+  if (static_cast<long long>(model.seq_len) % l.cp != 0) return LayoutProblem::cp_seq;
+  if (l.ep > 1 && c.moe_layers == 0) return LayoutProblem::ep_dense;
+  if (l.ep > 1 && c.experts % l.ep != 0) return LayoutProblem::ep_experts;
+  if (l.ep > 1 && (static_cast<long long>(l.dp) * l.cp) % l.ep != 0) return LayoutProblem::ep_dp;
+  if (static_cast<long long>(model.batch_sequences) % (static_cast<long long>(l.dp) * l.mb) != 0)
+    return LayoutProblem::batch;
+  return LayoutProblem::none;
+}
+
+std::string describe(LayoutProblem problem, const TrainingModel& model, const TrainingLayout& l) {
+  const auto& c = model.costs;
+  switch (problem) {
+    case LayoutProblem::none: return "";
+    case LayoutProblem::tp_heads:
+      return fmt::format("tp={} does not divide the {} attention heads", l.tp, c.heads);
+    case LayoutProblem::pp_layers: return fmt::format("pp={} exceeds the {} layers", l.pp, c.layers);
+    case LayoutProblem::vp_without_pp: return fmt::format("vp={} needs pipeline parallelism (pp > 1)", l.vp);
+    case LayoutProblem::vp_layers:
+      return fmt::format("vp={} exceeds the {} layers per stage", l.vp, ceil_div(c.layers, l.pp));
+    case LayoutProblem::cp_seq: return fmt::format("cp={} does not divide the sequence length {}", l.cp, model.seq_len);
+    case LayoutProblem::ep_dense: return fmt::format("ep={} needs a mixture-of-experts model", l.ep);
+    case LayoutProblem::ep_experts: return fmt::format("ep={} does not divide the {} experts", l.ep, c.experts);
+    case LayoutProblem::ep_dp:
+      return fmt::format("ep={} does not divide dp x cp = {}", l.ep, static_cast<long long>(l.dp) * l.cp);
+    case LayoutProblem::batch:
+      return fmt::format("the global batch of {} sequences does not split into dp={} replicas of micro-batches of {}",
+                         model.batch_sequences, l.dp, l.mb);
+  }
+  return "";
+}
+
+}  // namespace planner::perf
