@@ -103,6 +103,11 @@ std::string inference_layout_problem(const InferenceModel& model, const Inferenc
   if (heads % l.tp != 0) return fmt::format("tp={} does not divide the {} attention heads", l.tp, heads);
   if (l.ep > 1 && model.costs.moe_layers == 0) return fmt::format("ep={} needs a mixture-of-experts model", l.ep);
   if (l.ep > 1 && l.ep % l.tp != 0) return fmt::format("ep={} is not a multiple of tp={}", l.ep, l.tp);
+  // A chip of the expert-parallel group without a routed expert does no expert
+  // work, and place_experts would still give it one: more chips than experts is no layout.
+  if (l.ep > 1 && l.ep > model.costs.experts)
+    return fmt::format("ep={} spreads the {} routed experts over more chips than there are experts", l.ep,
+                       model.costs.experts);
   return "";
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "report/table.h"
+#include "search/sizing.h"
 
 namespace planner::report {
 
@@ -141,22 +142,6 @@ Json inference_layout_json(const search::RankedInference& r) {
             {"usable", e.usable_memory_bytes / kGiB}}}};
 }
 
-long long chips_for_demand(const search::RankedInference& r, double demand) {
-  const double replica_rate = r.estimate.output_tokens_per_s_per_chip * r.layout.replica_chips();
-  return static_cast<long long>(std::ceil(demand / replica_rate)) * r.layout.replica_chips();
-}
-
-std::pair<long long, long long> pool_chips(const search::RankedInference& r, double demand) {
-  // Prefill handles every prompt token: demand x prefill_share / (1 - prefill_share)
-  // chip-seconds per second in the time-sharing view; each pool rounds up to replicas.
-  const auto& e = r.estimate;
-  const double replica = r.layout.replica_chips();
-  const double decode_chips = demand / e.decode_tokens_per_s_per_chip;
-  const double prefill_chips = decode_chips * e.prefill_share / (1 - e.prefill_share);
-  auto whole = [&](double chips) { return static_cast<long long>(std::ceil(chips / replica) * replica); };
-  return {whole(prefill_chips), whole(decode_chips)};
-}
-
 Json inference_estimate_json(const EstimateHeader& h, const search::InferenceSearch& s, double demand) {
   Json out = {{"schema_version", 1}, {"workload", h.workload}, {"kind", "inference"}, {"chip", h.chip},
               {"precision", h.precision}, {"count", h.count},
@@ -175,11 +160,11 @@ Json inference_estimate_json(const EstimateHeader& h, const search::InferenceSea
   out["output_tokens_per_s"] =
       best.estimate.output_tokens_per_s_per_chip * static_cast<double>(replicas * best.layout.replica_chips());
   out["demand_output_tokens_per_s"] = demand;
-  out["chips_for_demand"] = chips_for_demand(best, demand);
+  const auto chips = search::serving_chips(best, best.layout.replica_chips(), demand);
+  out["chips_for_demand"] = chips.total;
   if (best.layout.disagg) {
-    const auto pools = pool_chips(best, demand);
-    out["prefill_pool_chips"] = pools.first;
-    out["decode_pool_chips"] = pools.second;
+    out["prefill_pool_chips"] = chips.prefill;
+    out["decode_pool_chips"] = chips.decode;
   }
   Json runners = Json::array();
   for (std::size_t i = 1; i < s.best.size(); ++i) runners.push_back(inference_layout_json(s.best[i]));
@@ -207,13 +192,12 @@ std::string inference_estimate_table(const EstimateHeader& h, const search::Infe
   out += fmt::format("  memory        {} GiB per chip of {} usable (weights {}, KV cache {})\n",
                      gib(e.memory_bytes_per_chip), gib(e.usable_memory_bytes), gib(e.weights_bytes_per_chip),
                      gib(e.kv_bytes_per_chip));
+  const auto chips = search::serving_chips(best, best.layout.replica_chips(), demand);
   out += fmt::format("  demand        {} output tokens/s needs {} chips with this layout\n", grouped(demand),
-                     grouped(static_cast<double>(chips_for_demand(best, demand))));
-  if (best.layout.disagg) {
-    const auto pools = pool_chips(best, demand);
+                     grouped(static_cast<double>(chips.total)));
+  if (best.layout.disagg)
     out += fmt::format("  pools         prefill {} chips, decode {} chips (disaggregated, whole replicas)\n",
-                       grouped(static_cast<double>(pools.first)), grouped(static_cast<double>(pools.second)));
-  }
+                       grouped(static_cast<double>(chips.prefill)), grouped(static_cast<double>(chips.decode)));
   out += fmt::format("  searched {} layouts; rejected {} for memory, {} for divisibility, {} for the SLO\n",
                      grouped(static_cast<double>(s.evaluated)),
                      grouped(static_cast<double>(s.rejected_count(perf::Rejection::memory))),

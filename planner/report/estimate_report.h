@@ -30,9 +30,5 @@ util::Json inference_estimate_json(const EstimateHeader& h, const search::Infere
 std::string inference_estimate_table(const EstimateHeader& h, const search::InferenceSearch& s,
                                      double demand_output_tokens_per_s);
 util::Json inference_layout_json(const search::RankedInference& r);
-// Chips the demand needs with layout `r`: whole replicas.
-long long chips_for_demand(const search::RankedInference& r, double demand_output_tokens_per_s);
-// With disaggregation: the prefill pool's and the decode pool's chips, each whole replicas.
-std::pair<long long, long long> pool_chips(const search::RankedInference& r, double demand_output_tokens_per_s);
 
 }  // namespace planner::report

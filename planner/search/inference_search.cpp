@@ -52,7 +52,7 @@ InferenceSearch search_inference(const perf::InferenceModel& model, const perf::
     std::vector<int> eps = {1};
     if (pins.ep) eps = {*pins.ep};
     else if (c.moe_layers > 0)
-      for (long long ep = 2L * tp; ep <= std::min<long long>(kMaxEp, max_chips); ep *= 2) eps.push_back(static_cast<int>(ep));
+      for (long long ep = 2L * tp; ep <= std::min<long long>({kMaxEp, max_chips, c.experts}); ep *= 2) eps.push_back(static_cast<int>(ep));
     for (const int ep : eps) {
       InferenceLayout layout{tp, ep, 1, false};
       if (layout.replica_chips() > max_chips) continue;

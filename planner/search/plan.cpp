@@ -104,11 +104,10 @@ Candidate price(const PlanRequest& request, int wi, const Sized& s, const specs:
     years = c.days / kDaysPerYear;
   } else {
     c.step_chips = s.serving.replica_chips;
-    const double per_replica = s.serving.output_tokens_per_s_per_chip * static_cast<double>(c.step_chips);
-    const auto replicas = static_cast<long long>(std::ceil(w.demanded_output_tokens_per_s() / per_replica));
-    c.count = replicas * c.step_chips;
+    const auto chips = serving_chips(s.serving.best, c.step_chips, w.demanded_output_tokens_per_s());
+    c.count = chips.total;
     c.layout = s.serving.best.layout.str();
-    c.output_tokens_per_s = per_replica * static_cast<double>(replicas);
+    c.output_tokens_per_s = chips.output_tokens_per_s;
   }
   if (c.count > 0) {
     c.cost = cost::cost_of({choice.chip, choice.system, &site, c.count, years}, request.assumptions);

@@ -89,4 +89,32 @@ ServingSizing size_serving(const perf::InferenceModel& model, const perf::Hardwa
   return out;
 }
 
+ServingChips serving_chips(const RankedInference& r, long long replica_chips, double demand) {
+  const auto& e = r.estimate;
+  const double layout_chips = static_cast<double>(r.layout.replica_chips());
+  auto replicas = [&](double chips) { return static_cast<long long>(std::ceil(chips / layout_chips)); };
+  ServingChips out;
+  if (!r.layout.disagg) {
+    const long long n = replicas(demand / e.output_tokens_per_s_per_chip);
+    out.total = n * replica_chips;
+    out.output_tokens_per_s = e.output_tokens_per_s_per_chip * layout_chips * static_cast<double>(n);
+    return out;
+  }
+  // Decode emits every output token; prefill takes prefill_share of each
+  // request's chip time: demand x share / (1 - share) decode-equivalent chips.
+  const double decode_chips = demand / e.decode_tokens_per_s_per_chip;
+  const double prefill_chips = decode_chips * e.prefill_share / (1 - e.prefill_share);
+  const long long n_decode = replicas(decode_chips), n_prefill = replicas(prefill_chips);
+  out.decode = n_decode * replica_chips;
+  out.prefill = n_prefill * replica_chips;
+  out.total = out.decode + out.prefill;
+  const double decode_rate = e.decode_tokens_per_s_per_chip * layout_chips;  // per decode replica
+  out.output_tokens_per_s = decode_rate * static_cast<double>(n_decode);
+  if (e.prefill_share > 0) {  // output tokens/s the prefill pool keeps up with
+    const double prefill_rate = decode_rate * (1 - e.prefill_share) / e.prefill_share;  // per prefill replica
+    out.output_tokens_per_s = std::min(out.output_tokens_per_s, prefill_rate * static_cast<double>(n_prefill));
+  }
+  return out;
+}
+
 }  // namespace planner::search

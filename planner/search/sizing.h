@@ -59,4 +59,17 @@ struct ServingSizing {
 
 ServingSizing size_serving(const perf::InferenceModel& model, const perf::Hardware& hw, long long step);
 
+// The chips a serving layout needs for `demand` output tokens/s, bought in
+// replicas of `replica_chips` (the layout's own chips, or more when rounded
+// up to whole systems). Colocated: one pool of whole replicas. Disaggregated:
+// a prefill pool and a decode pool, each of whole replicas; the total bought
+// is what the two pools add up to (never the fluid rate's count rounded once).
+struct ServingChips {
+  long long total = 0;
+  long long prefill = 0;  // 0 when colocated
+  long long decode = 0;   // 0 when colocated
+  double output_tokens_per_s = 0;  // what `total` chips deliver (the slower pool when disaggregated)
+};
+ServingChips serving_chips(const RankedInference& r, long long replica_chips, double demand_output_tokens_per_s);
+
 }  // namespace planner::search

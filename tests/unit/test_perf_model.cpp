@@ -716,6 +716,10 @@ TEST_SUITE("perf::inference") {
     const auto moe = perf::make_inference_model(serving_workload(deepseek_v3()));
     CHECK(perf::inference_layout_problem(moe, {4, 6, 1, false}) == "ep=6 is not a multiple of tp=4");
     CHECK(perf::inference_layout_problem(moe, {4, 8, 1, false}).empty());
+    // 256 routed experts: ep=256 holds one per chip, ep=257 would leave a chip without one (issue 13).
+    CHECK(perf::inference_layout_problem(moe, {1, 256, 1, false}).empty());
+    CHECK(perf::inference_layout_problem(moe, {1, 257, 1, false}) ==
+          "ep=257 spreads the 256 routed experts over more chips than there are experts");
     const auto hw = hardware("h100-sxm", specs::Precision::fp8);
     CHECK(perf::evaluate_inference(dense, hw, {3, 1, 1, false}).rejection == Rejection::divisibility);
   }
