@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/plan_options.h"
 #include "policy/loader.h"
 #include "report/plan_report.h"
 #include "search/plan.h"
@@ -17,8 +18,6 @@
 #include "workload/loader.h"
 
 namespace planner::cli {
-
-namespace {
 
 std::vector<std::string> split_ids(const std::string& text) {
   std::vector<std::string> out;
@@ -46,19 +45,12 @@ void add_policy_and_cost_options(po::options_description& desc) {
       ("serving-years", po::value<double>()->default_value(1)->value_name("Y"), "horizon over which serving fleets are priced");
 }
 
-// A bounded number option; reports and returns false when outside [lo, hi].
 bool check_bound(Context& ctx, const char* name, double value, double lo, double hi) {
   if (std::isfinite(value) && value >= lo && value <= hi) return true;
   ctx.err << fmt::format("clusterplan: --{}: expected a number from {} to {}, got {}\n", name, lo, hi, value);
   return false;
 }
 
-struct Loaded {
-  std::vector<workload::Workload> workloads;
-  policy::PolicySet policies;
-};
-
-// Reads the request's options into `request`; prints problems and returns false on bad input.
 bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector<std::string>& workload_files,
                   Loaded& loaded, search::PlanRequest& request) {
   util::Diagnostics diagnostics;
@@ -143,6 +135,8 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
   }
   return ok;
 }
+
+namespace {
 
 int run_plan(Context& ctx, bool compare) {
   const auto* catalog = ctx.catalog();

@@ -12,6 +12,7 @@ std::vector<Command> validate_commands();  // validate
 std::vector<Command> estimate_commands();  // estimate
 std::vector<Command> plan_commands();      // plan, compare
 std::vector<Command> policy_commands();    // policies list|show
+std::vector<Command> sweep_commands();     // sweep
 
 // Prints JSON for scripts: two-space indent, keys sorted, a final newline.
 void print_json(std::ostream& out, const util::Json& doc);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <mutex>
+#include <optional>
 
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
@@ -36,6 +38,41 @@ double objective_of(const FleetProblem& p, const std::vector<long long>& steps) 
   return sum;
 }
 
+// When every option of every workload meets its demand in one step (a
+// training cluster), costs and loads are non-negative, the best plan takes
+// one option per workload: extra steps only add cost and load. Each
+// workload's cheapest option that fits every limit on its own is then a lower
+// bound; when those choices fit together they are the optimum, found without
+// the solver (a sweep makes thousands of such plans). Otherwise: nullopt.
+std::optional<FleetSolution> solve_one_step_each(const FleetProblem& p) {
+  for (const auto& o : p.options)
+    if (o.max_steps < 1 || o.objective_per_step < 0 ||
+        o.supply_per_step + kTolerance * std::max(1.0, p.demand[static_cast<std::size_t>(o.workload)]) <
+            p.demand[static_cast<std::size_t>(o.workload)])
+      return std::nullopt;
+  for (const auto& c : p.constraints)
+    for (const auto& term : c.terms)
+      if (term.second < 0) return std::nullopt;
+  // Each option's own load on each constraint must fit.
+  std::vector<bool> fits(p.options.size(), true);
+  for (const auto& c : p.constraints)
+    for (const auto& [option, coefficient] : c.terms)
+      if (coefficient > c.limit + kTolerance * std::max(1.0, std::fabs(c.limit))) fits[static_cast<std::size_t>(option)] = false;
+  std::vector<long long> steps(p.options.size(), 0);
+  std::vector<int> best(p.demand.size(), -1);
+  for (std::size_t i = 0; i < p.options.size(); ++i) {
+    auto& b = best[static_cast<std::size_t>(p.options[i].workload)];
+    if (fits[i] && (b < 0 || p.options[i].objective_per_step < p.options[static_cast<std::size_t>(b)].objective_per_step))
+      b = static_cast<int>(i);
+  }
+  for (std::size_t w = 0; w < best.size(); ++w) {
+    if (best[w] >= 0) steps[static_cast<std::size_t>(best[w])] = 1;
+    else if (p.demand[w] > 0) return FleetSolution{false, true, {}, 0};  // no option of this workload fits alone
+  }
+  if (!satisfies(p, steps)) return std::nullopt;
+  return FleetSolution{true, true, steps, objective_of(p, steps)};
+}
+
 }  // namespace
 
 double constraint_load(const FleetConstraint& c, const std::vector<long long>& steps) {
@@ -48,6 +85,7 @@ FleetSolution solve_fleet(const FleetProblem& p) {
   FleetSolution out;
   const int n = static_cast<int>(p.options.size());
   if (n == 0) return out;
+  if (auto quick = solve_one_step_each(p)) return *quick;
   CoinPackedMatrix matrix(false, 0, 0);
   matrix.setDimensions(0, n);
   std::vector<double> row_lower, row_upper;
@@ -77,6 +115,10 @@ FleetSolution solve_fleet(const FleetProblem& p) {
     col_upper.push_back(static_cast<double>(o.max_steps));
     objective.push_back(o.objective_per_step);
   }
+  // CbcMain0/CbcMain1 keep parameters in static storage: one solve at a time
+  // (a sweep plans from several threads).
+  static std::mutex cbc_mutex;
+  std::lock_guard lock(cbc_mutex);
   OsiClpSolverInterface solver;
   solver.messageHandler()->setLogLevel(0);
   solver.loadProblem(matrix, col_lower.data(), col_upper.data(), objective.data(), row_lower.data(), row_upper.data());

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -51,6 +53,8 @@ Sized size_one(const specs::Catalog& catalog, const PlanRequest& request, const 
     s.hardware_problem = problem.message;
     return s;
   }
+  s.hw->matmul_flops *= request.efficiency_scale;
+  s.hw->attention_flops *= request.efficiency_scale;
   if (w.kind == workload::Kind::training) {
     s.training = size_training(perf::make_training_model(w), *s.hw, choice.step, deadline_of(request, w));
   } else {
@@ -58,6 +62,37 @@ Sized size_one(const specs::Catalog& catalog, const PlanRequest& request, const 
   }
   return s;
 }
+
+}  // namespace
+
+class SizingCache {
+ public:
+  // The sizing of workload `w` on `choice`, computed once.
+  Sized get(const specs::Catalog& catalog, const PlanRequest& request, std::size_t w, const ChipChoice& choice) {
+    const std::string key = fmt::format("{}/{}", w, choice.system ? choice.system->id : choice.chip->id);
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = sized_.find(key); it != sized_.end()) return with_choice(it->second, choice);
+    }
+    Sized s = size_one(catalog, request, request.workloads[w], choice);
+    std::lock_guard lock(mutex_);
+    return with_choice(sized_.emplace(key, std::move(s)).first->second, choice);
+  }
+
+ private:
+  // The cached sizing with the caller's chip: the catalog it came from may be gone.
+  static Sized with_choice(const Sized& s, const ChipChoice& choice) {
+    Sized out = s;
+    out.choice = choice;
+    return out;
+  }
+  std::mutex mutex_;
+  std::unordered_map<std::string, Sized> sized_;
+};
+
+std::shared_ptr<SizingCache> make_sizing_cache() { return std::make_shared<SizingCache>(); }
+
+namespace {
 
 double objective_value(Objective o, const Candidate& c, bool training) {
   switch (o) {
@@ -414,7 +449,8 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
     const auto& wl = request.workloads[w];
     for (const auto& choice : choices) {
       if (!allows_chip(wl, choice)) continue;
-      const Sized sized = size_one(catalog, request, wl, choice);
+      const Sized sized = request.sizing_cache ? request.sizing_cache->get(catalog, request, w, choice)
+                                               : size_one(catalog, request, wl, choice);
       for (const auto* site : sites)
         if (wl.sites.empty() || std::find(wl.sites.begin(), wl.sites.end(), site->id) != wl.sites.end())
           out.candidates.push_back(price(request, static_cast<int>(w), sized, *site));

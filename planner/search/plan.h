@@ -6,6 +6,7 @@
 // sites, power per site, budget). An impossible request comes back with what
 // binds, by how much, and the cheapest ways out.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,14 @@
 namespace planner::search {
 
 enum class Objective { tco, time, energy, carbon };
+
+// Remembers how each workload was sized on each chip type, so that plans which
+// differ only in prices, power, policy limits or cost of capital (a sweep's
+// points, a break-even's bisection) size each chip once. Valid only for one
+// set of workloads, one deadline and one set of hardware rates: whoever varies
+// those uses one cache per combination. Safe to share between threads.
+class SizingCache;
+std::shared_ptr<SizingCache> make_sizing_cache();
 std::string_view to_string(Objective o);
 
 struct PlanRequest {
@@ -36,6 +45,10 @@ struct PlanRequest {
   std::optional<double> deadline_days;  // overrides the workloads' deadline_days
   cost::Assumptions assumptions;
   double serving_years = 1;  // horizon over which serving fleets are priced
+  // Multiplies every chip's achievable compute rates (GEMM and attention):
+  // the sensitivity of a plan to the model's efficiency constants.
+  double efficiency_scale = 1;
+  std::shared_ptr<SizingCache> sizing_cache;  // null: size afresh
 };
 
 // A training job without a deadline is sized for this many days.

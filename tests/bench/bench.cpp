@@ -3,7 +3,9 @@
 // run `./build/release/tests/bench` (Google Benchmark flags apply, e.g.
 // --benchmark_filter=Turing). Never part of the unit-test run.
 
+#include <algorithm>
 #include <string>
+#include <thread>
 
 #include <benchmark/benchmark.h>
 
@@ -11,6 +13,7 @@
 #include "policy/loader.h"
 #include "search/layout_search.h"
 #include "search/plan.h"
+#include "search/sweep.h"
 #include "specs/catalog.h"
 #include "workload/loader.h"
 
@@ -129,6 +132,29 @@ void plan_all(benchmark::State& state, const std::vector<std::string>& workloads
   state.counters["chip_site_options"] = static_cast<double>(candidates);
 }
 
+// A 10,000-point sweep (100 electricity prices x 100 costs of capital) of
+// a training plan over every bundled system and site, on every core, as
+// `clusterplan sweep` runs it.
+void BM_Sweep10k_Llama3_70B(benchmark::State& state) {
+  util::RealFileSystem fs;
+  util::Diagnostics diagnostics;
+  static const auto policies = policy::load_policies(fs, {kRoot + "/hw_specs"}, diagnostics);
+  search::PlanRequest request;
+  request.workloads.push_back(load("examples/llama3-70b-pretrain.json"));
+  request.scenario = policies.default_scenario();
+  std::vector<search::SweepAxis> axes(2);
+  search::parse_axis("electricity=0.03..0.20:100", axes[0]);
+  search::parse_axis("cost-of-capital=0..0.15:100", axes[1]);
+  search::SweepOptions options;
+  options.threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  for (auto _ : state) {
+    const auto rows = search::run_sweep(catalog(), request, axes, 0, search::grid_size(axes), options);
+    benchmark::DoNotOptimize(rows.data());
+  }
+  state.counters["points/s"] = benchmark::Counter(10000.0 * static_cast<double>(state.iterations()),
+                                                  benchmark::Counter::kIsRate);
+}
+
 void BM_Plan_Llama3_405B(benchmark::State& s) { plan_all(s, {"examples/llama3-405b-pretrain.json"}, "US"); }
 void BM_Plan_DeepSeekV3(benchmark::State& s) { plan_all(s, {"examples/deepseek-v3-pretrain.json"}, "CN"); }
 void BM_Plan_Llama3_70B_Serving(benchmark::State& s) { plan_all(s, {"examples/llama3-70b-chat-serving.json"}, "US"); }
@@ -154,5 +180,7 @@ BENCHMARK(BM_SearchDeepSeekV3_2048xH800)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SearchLlama3_405B_Scaling)->RangeMultiplier(4)->Range(1024, 262144)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EvaluateOneLayout_Llama3_405B);
 BENCHMARK(BM_SearchServingDeepSeekR1_512xH200)->Unit(benchmark::kMillisecond);
+
+BENCHMARK(BM_Sweep10k_Llama3_70B)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 BENCHMARK_MAIN();
