@@ -11,7 +11,9 @@
 #include "cli/commands.h"
 #include "cli/plan_options.h"
 #include "policy/loader.h"
+#include "report/break_even_report.h"
 #include "report/plan_report.h"
+#include "search/break_even.h"
 #include "search/plan.h"
 #include "util/countries.h"
 #include "util/spellcheck.h"
@@ -171,21 +173,34 @@ int run_plan(Context& ctx, bool compare) {
     request.sites = split_ids(ctx.vm["sites"].as<std::string>());
   }
   std::vector<std::string> problems;
+  request.sizing_cache = search::make_sizing_cache();  // shared with the break-even search
   const auto result = search::make_plan(*catalog, request, problems);
   if (!problems.empty()) {
     for (const auto& p : problems) ctx.err << "clusterplan: " << p << "\n";
     return kExitUsage;
   }
+  const auto break_even = search::break_evens(*catalog, request, result);
   const report::PlanHeader header{request.buyer.country, request.buyer.state_funded,
                                   std::string(search::to_string(request.objective))};
   if (compare) {
-    if (ctx.format == Format::json) print_json(ctx.out, report::compare_json(request, result, header));
-    else if (ctx.format == Format::csv) ctx.out << report::compare_csv(request, result);
-    else ctx.out << report::compare_table(request, result, header);
+    if (ctx.format == Format::json) {
+      auto doc = report::compare_json(request, result, header);
+      doc["break_even"] = report::break_even_json(break_even);
+      print_json(ctx.out, doc);
+    } else if (ctx.format == Format::csv) {
+      ctx.out << report::compare_csv(request, result);
+    } else {
+      ctx.out << report::compare_table(request, result, header) << report::break_even_text(break_even);
+    }
     return kExitOk;
   }
-  if (ctx.format == Format::json) print_json(ctx.out, report::plan_json(request, result, header));
-  else ctx.out << report::plan_table(request, result, header);
+  if (ctx.format == Format::json) {
+    auto doc = report::plan_json(request, result, header);
+    doc["break_even"] = report::break_even_json(break_even);
+    print_json(ctx.out, doc);
+  } else {
+    ctx.out << report::plan_table(request, result, header) << report::break_even_text(break_even);
+  }
   if (!result.feasible) {
     if (ctx.format == Format::json) ctx.err << report::plan_table(request, result, header);
     return kExitInfeasible;

@@ -69,7 +69,9 @@ class SizingCache {
  public:
   // The sizing of workload `w` on `choice`, computed once.
   Sized get(const specs::Catalog& catalog, const PlanRequest& request, std::size_t w, const ChipChoice& choice) {
-    const std::string key = fmt::format("{}/{}", w, choice.system ? choice.system->id : choice.chip->id);
+    // By name, not index: a request narrowed to one workload (a break-even) shares the cache.
+    const std::string key =
+        fmt::format("{}/{}", request.workloads[w].name, choice.system ? choice.system->id : choice.chip->id);
     {
       std::lock_guard lock(mutex_);
       if (auto it = sized_.find(key); it != sized_.end()) return with_choice(it->second, choice);
@@ -456,6 +458,7 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
           out.candidates.push_back(price(request, static_cast<int>(w), sized, *site));
     }
   }
+  if (request.price_only) return out;
   const Model model = build_model(catalog, request, out.candidates, sites);
   const auto solution = solve_fleet(model.problem);
   out.feasible = solution.feasible;

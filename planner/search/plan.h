@@ -49,6 +49,9 @@ struct PlanRequest {
   // the sensitivity of a plan to the model's efficiency constants.
   double efficiency_scale = 1;
   std::shared_ptr<SizingCache> sizing_cache;  // null: size afresh
+  // Stop once every candidate is sized and priced: no fleet decision, nothing
+  // chosen (a break-even compares two candidates' prices).
+  bool price_only = false;
 };
 
 // A training job without a deadline is sized for this many days.

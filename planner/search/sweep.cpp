@@ -53,6 +53,14 @@ std::string apply_one(const SweepAxis& axis, double v, VariedPlan& out) {
     case SweepKey::electricity:
       for (auto& s : out.catalog.sites) s.electricity_usd_per_kwh.value = v;
       return "";
+    case SweepKey::electricity_at:
+      for (auto& s : out.catalog.sites)
+        if (s.id == axis.site) {
+          s.electricity_usd_per_kwh.value = v;
+          return "";
+        }
+      return fmt::format("{}: no site \"{}\"{}", axis.name, axis.site,
+                         util::did_you_mean(axis.site, out.catalog.site_ids()));
     case SweepKey::pue:
       for (auto& s : out.catalog.sites) s.pue.value = v;
       return "";
@@ -114,6 +122,8 @@ std::string sizing_signature(const std::vector<SweepAxis>& axes, const std::vect
 const std::vector<SweepKeyInfo>& sweep_keys() {
   static const std::vector<SweepKeyInfo> keys = {
       {SweepKey::electricity, "electricity", "USD/kWh", "power price at every site, before subsidies", 0, 10, false},
+      {SweepKey::electricity_at, "electricity:SITE", "USD/kWh", "power price at one site, e.g. electricity:us-tx", 0, 10,
+       false},
       {SweepKey::subsidy, "subsidy", "share", "share of the power bill refunded wherever a site has a refund", 0, 1, false},
       {SweepKey::pue, "pue", "ratio", "power usage effectiveness at every site", 1, 5, false},
       {SweepKey::cap, "cap", "chips", "limit of every cap the policy scenario counts in chips", 0, 1e9, false},
@@ -146,9 +156,13 @@ std::string parse_axis(std::string_view text, SweepAxis& axis) {
     axis.key = SweepKey::price_of;
     axis.chip = key.substr(6);
     known = true;
+  } else if (key.rfind("electricity:", 0) == 0 && key.size() > 12) {
+    axis.key = SweepKey::electricity_at;
+    axis.site = key.substr(12);
+    known = true;
   }
   for (const auto& k : sweep_keys())
-    if (!known && k.key != SweepKey::price_of && k.name == key) {
+    if (!known && k.key != SweepKey::price_of && k.key != SweepKey::electricity_at && k.name == key) {
       axis.key = k.key;
       known = true;
     }

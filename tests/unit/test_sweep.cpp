@@ -3,11 +3,16 @@
 // cache, and the one-step fast path of the fleet solver against brute force.
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include <random>
 #include <string>
 #include <vector>
 
+#include "search/break_even.h"
 #include "search/fleet.h"
 #include "search/plan.h"
 #include "search/sweep.h"
@@ -194,6 +199,44 @@ TEST_SUITE("search::fleet") {
       CAPTURE(trial);
       REQUIRE(fast.feasible == exact.feasible);
       if (exact.feasible) CHECK(fast.objective == doctest::Approx(exact.objective).epsilon(1e-4));
+    }
+  }
+}
+
+TEST_SUITE("search::break_even") {
+  TEST_CASE("at a break-even the two options cost the same, and the runner-up wins on the side it names") {
+    auto r = request_for("deepseek-r1-serving.json", {"hgx-h200-8", "atlas-800-910c-8"}, {"cn-gansu"});
+    r.buyer.country = "CN";
+    std::vector<std::string> problems;
+    const auto plan = search::make_plan(catalog(), r, problems);
+    REQUIRE(problems.empty());
+    REQUIRE(plan.feasible);
+    const auto points = search::break_evens(catalog(), r, plan);
+    REQUIRE(!points.empty());
+    for (const auto& b : points) {
+      CAPTURE(search::describe(b));
+      CHECK(b.value != b.current);
+      CHECK(b.runner_up_wins_above == (b.value > b.current));
+      CHECK(b.margin > 0);
+      // Re-price both options with the input a hair beyond the break-even.
+      const double step = std::max(1e-9, std::fabs(b.value) * 1e-4);
+      for (const double x : {b.value - step, b.value + step}) {
+        search::VariedPlan varied;
+        search::SweepAxis a;
+        REQUIRE(search::parse_axis(b.input + "=0", a).empty());
+        REQUIRE(search::vary(catalog(), r, {a}, {x}, varied).empty());
+        const auto p = search::make_plan(varied.catalog, varied.request, problems);
+        double chosen = 0, runner_up = 0;
+        for (const auto& c : p.candidates) {
+          const auto label = fmt::format("{} at {}", c.system.empty() ? c.chip : c.system, c.site);
+          if (label == b.chosen) chosen = c.objective;
+          if (label == b.runner_up) runner_up = c.objective;
+        }
+        REQUIRE(chosen > 0);
+        REQUIRE(runner_up > 0);
+        const bool runner_up_cheaper = runner_up < chosen;
+        CHECK(runner_up_cheaper == ((x > b.value) == b.runner_up_wins_above));
+      }
     }
   }
 }
