@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "policy/loader.h"
+#include "report/schema.h"
 #include "report/table.h"
 #include "specs/loader.h"
 #include "workload/loader.h"
@@ -122,7 +123,7 @@ int validate(Context& ctx) {
       for (const auto& d : r.problems) problems.push_back({{"path", d.json_path}, {"message", d.message}});
       list.push_back({{"file", r.file}, {"ok", r.problems.empty()}, {"what", r.what}, {"problems", problems}});
     }
-    print_json(ctx.out, {{"schema_version", 1}, {"files", list}});
+    print_json(ctx.out, {{"schema_version", report::kSchemaVersion}, {"files", list}});
   } else {
     for (const auto& r : results) {
       if (r.problems.empty()) ctx.out << fmt::format("ok    {}: {}\n", r.file, r.what);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "report/schema.h"
 #include "report/table.h"
 #include "search/sizing.h"
 
@@ -65,7 +66,7 @@ Json training_layout_json(const search::RankedTraining& r) {
 }
 
 Json training_estimate_json(const EstimateHeader& h, const search::TrainingSearch& s) {
-  Json out = {{"schema_version", 1}, {"workload", h.workload}, {"kind", "training"},  {"chip", h.chip},
+  Json out = {{"schema_version", kSchemaVersion}, {"workload", h.workload}, {"kind", "training"},  {"chip", h.chip},
               {"precision", h.precision}, {"count", h.count}, {"search", search_json(s)}};
   if (s.best.empty()) return out;
   const Json best = training_layout_json(s.best.front());
@@ -143,7 +144,7 @@ Json inference_layout_json(const search::RankedInference& r) {
 }
 
 Json inference_estimate_json(const EstimateHeader& h, const search::InferenceSearch& s, double demand) {
-  Json out = {{"schema_version", 1}, {"workload", h.workload}, {"kind", "inference"}, {"chip", h.chip},
+  Json out = {{"schema_version", kSchemaVersion}, {"workload", h.workload}, {"kind", "inference"}, {"chip", h.chip},
               {"precision", h.precision}, {"count", h.count},
               {"search",
                {{"evaluated", s.evaluated},

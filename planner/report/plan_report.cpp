@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/schema.h"
 #include "report/table.h"
 
 namespace planner::report {
@@ -132,7 +133,7 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
   }
   Json candidates = Json::array();
   for (const auto& c : plan.candidates) candidates.push_back(candidate_json(r, c));
-  return {{"schema_version", 1},
+  return {{"schema_version", kSchemaVersion},
           {"policy", plan.scenario},
           {"licences_granted", r.licences_granted},
           {"buyer", h.buyer},
@@ -203,7 +204,7 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
 Json compare_json(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
   Json rows = Json::array();
   for (const auto* c : best_per_chip(plan)) rows.push_back(candidate_json(r, *c));
-  return {{"schema_version", 1}, {"policy", plan.scenario}, {"licences_granted", r.licences_granted},
+  return {{"schema_version", kSchemaVersion}, {"policy", plan.scenario}, {"licences_granted", r.licences_granted},
           {"buyer", h.buyer}, {"state_funded", h.state_funded}, {"objective", h.objective}, {"rows", std::move(rows)}};
 }
 

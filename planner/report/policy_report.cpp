@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/schema.h"
 #include "report/table.h"
 
 namespace planner::report {
@@ -17,8 +18,6 @@ using policy::Scenario;
 using util::Json;
 
 namespace {
-
-constexpr int kSchemaVersion = 1;
 
 bool reaches_buyer(const CountrySelector& buyers, const Buyer& buyer) {
   if (buyers.state_funded && *buyers.state_funded != buyer.state_funded) return false;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/schema.h"
 #include "report/table.h"
 
 namespace planner::report {
@@ -10,10 +11,6 @@ using specs::Sourced;
 using util::Json;
 
 namespace {
-
-// Schema version of every JSON document clusterplan prints; bumped only when
-// a field is removed or changes meaning.
-constexpr int kSchemaVersion = 1;
 
 // Table cell: the number, with "~" in front when it is an estimate.
 std::string cell(const Sourced& s, int decimals) {
@@ -27,6 +24,9 @@ std::string detail_line(std::string_view label, const Sourced& s, std::string_vi
   std::string origin = s.is_estimate() ? "estimate: " + p.estimate : p.source + " (" + p.date + ")";
   std::string line = fmt::format("  {:<26}{:>14} {:<8} {}\n", label, util::format_number(s.value), unit, origin);
   if (!p.note.empty()) line += fmt::format("  {:<26}{:>14} {:<8} note: {}\n", "", "", "", p.note);
+  if (p.range)
+    line += fmt::format("  {:<26}{:>14} {:<8} range: {} to {}\n", "", "", "", util::format_number(p.range->low),
+                        util::format_number(p.range->high));
   for (const auto& alt : p.alternatives)
     line += fmt::format("  {:<26}{:>14} {:<8} also published: {} ({}){}\n", "", util::format_number(alt.value), unit,
                         alt.source, alt.date, alt.note.empty() ? "" : "; " + alt.note);

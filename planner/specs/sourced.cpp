@@ -53,6 +53,28 @@ std::vector<Alternative> read_alternatives(ObjectReader& r) {
   return out;
 }
 
+// "range": {"low": L, "high": H}, each within the value's own range and
+// bracketing the value.
+std::optional<ValueRange> read_value_range(ObjectReader& r, std::optional<double> value, const util::Range& range) {
+  auto node = r.object("range", Presence::optional);
+  if (!node) return std::nullopt;
+  const std::size_t errors_before = r.diagnostics().size();
+  const auto low = node->number("low", Presence::required, range);
+  const auto high = node->number("high", Presence::required, range);
+  node->finish();
+  if (!low || !high || r.diagnostics().size() != errors_before) return std::nullopt;
+  if (*low > *high) {
+    r.error_at("range", "low " + util::format_number(*low) + " is above high " + util::format_number(*high));
+    return std::nullopt;
+  }
+  if (value && (*value < *low || *value > *high)) {
+    r.error_at("range", "the value " + util::format_number(*value) + " lies outside its range [" +
+                            util::format_number(*low) + ", " + util::format_number(*high) + "]");
+    return std::nullopt;
+  }
+  return ValueRange{*low, *high};
+}
+
 }  // namespace
 
 std::optional<Sourced> read_sourced(ObjectReader& parent, std::string_view key, Presence presence,
@@ -76,6 +98,7 @@ std::optional<Sourced> read_sourced(ObjectReader& parent, std::string_view key, 
   s.provenance.url = r.string("url", Presence::optional).value_or("");
   s.provenance.note = r.string("note", Presence::optional).value_or("");
   s.provenance.alternatives = read_alternatives(r);
+  s.provenance.range = read_value_range(r, value, range);
   if (!has_source && !has_estimate)
     parent.error_at(key, "needs \"source\" (a document) or \"estimate\" (the reasoning behind the value)");
   if (has_source && has_estimate)
@@ -105,6 +128,7 @@ Json to_json(const Sourced& s) {
     }
     out["alternatives"] = std::move(list);
   }
+  if (p.range) out["range"] = {{"low", p.range->low}, {"high", p.range->high}};
   return out;
 }
 

@@ -18,6 +18,13 @@ struct Alternative {
   std::string note;
 };
 
+// The interval an estimate (or a spread of published figures) could plausibly
+// take, in the value's own unit; low <= value <= high, both finite.
+struct ValueRange {
+  double low = 0;
+  double high = 0;
+};
+
 struct Provenance {
   std::string source;    // document and publisher; empty for an estimate
   std::string date;      // YYYY, YYYY-MM or YYYY-MM-DD
@@ -25,6 +32,7 @@ struct Provenance {
   std::string estimate;  // the reasoning, when no document states the value
   std::string note;
   std::vector<Alternative> alternatives;  // published values that disagree
+  std::optional<ValueRange> range;         // plausible low and high; every estimate should carry one
 };
 
 struct Sourced {

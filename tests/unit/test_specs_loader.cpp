@@ -272,6 +272,51 @@ TEST_SUITE("specs::loader") {
     CHECK(p.alternatives[0].note == "low end");
   }
 
+  TEST_CASE("an estimate's range is kept with the value; a range may sit on a sourced value too") {
+    auto doc = valid_accelerator();
+    doc["price"]["unit_usd"]["range"] = {{"low", 25000}, {"high", 40000}};
+    doc["power"]["tdp_w"]["range"] = {{"low", 700}, {"high", 700}};  // a point range is allowed
+    const auto loaded = load({{"chip.json", doc.dump()}}, {"chip.json"});
+    CHECK(loaded.diagnostics.str() == "");
+    REQUIRE(loaded.catalog.accelerators.size() == 1);
+    const auto& a = loaded.catalog.accelerators[0];
+    REQUIRE(a.unit_usd.provenance.range.has_value());
+    CHECK(a.unit_usd.provenance.range->low == 25000);
+    CHECK(a.unit_usd.provenance.range->high == 40000);
+    REQUIRE(a.tdp_w.provenance.range.has_value());
+    CHECK(a.tdp_w.provenance.range->low == 700);
+    CHECK_FALSE(a.bf16_tflops.provenance.range.has_value());
+    const Json out = planner::specs::to_json(a.unit_usd);
+    CHECK(out["range"] == Json({{"low", 25000}, {"high", 40000}}));
+    CHECK_FALSE(planner::specs::to_json(a.bf16_tflops).contains("range"));
+  }
+
+  TEST_CASE("bad: a range that does not bracket its value") {
+    auto doc = valid_accelerator();
+    doc["price"]["unit_usd"]["range"] = {{"low", 35000}, {"high", 40000}};
+    CHECK(errors_of(doc) ==
+          "chip.json: /price/unit_usd/range: the value 30000 lies outside its range [35000, 40000]\n");
+  }
+
+  TEST_CASE("bad: a range whose low is above its high") {
+    auto doc = valid_accelerator();
+    doc["price"]["unit_usd"]["range"] = {{"low", 40000}, {"high", 25000}};
+    CHECK(errors_of(doc) == "chip.json: /price/unit_usd/range: low 40000 is above high 25000\n");
+  }
+
+  TEST_CASE("bad: a range bound outside the value's plausible range, missing, or misnamed") {
+    auto doc = valid_site_table();
+    doc["sites"][0]["pue"]["range"] = {{"low", 0.9}, {"high", 1.4}};
+    CHECK(errors_of(doc, "sites.json") ==
+          "sites.json: /sites/0/pue/range/low: 0.9 is out of range: expected a value in [1, 3]\n");
+    doc["sites"][0]["pue"]["range"] = {{"low", 1.1}, {"hihg", 1.4}};
+    CHECK(errors_of(doc, "sites.json") ==
+          "sites.json: /sites/0/pue/range/high: required key is missing\n"
+          "sites.json: /sites/0/pue/range/hihg: unknown key (did you mean \"high\"?)\n");
+    doc["sites"][0]["pue"]["range"] = Json::array({1.1, 1.4});
+    CHECK(errors_of(doc, "sites.json") == "sites.json: /sites/0/pue/range: expected an object, got an array\n");
+  }
+
   TEST_CASE("subsidies keep their scope") {
     const auto loaded = load({{"sites.json", valid_site_table().dump()}}, {"sites.json"});
     CHECK(loaded.diagnostics.str() == "");
