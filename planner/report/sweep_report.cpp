@@ -3,15 +3,13 @@
 #include <fmt/format.h>
 
 #include "report/csv.h"
+#include "report/schema.h"
 #include "report/table.h"
 #include "util/json_reader.h"
 
 namespace planner::report {
 
 namespace {
-
-// Version of the JSON Lines a sweep writes.
-constexpr int kSchemaVersion = 1;
 
 // The header of an axis column: its key and unit, "electricity (USD/kWh)".
 std::string axis_header(const search::SweepAxis& a) {
