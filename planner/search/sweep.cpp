@@ -54,9 +54,10 @@ std::string apply_one(const SweepAxis& axis, double v, VariedPlan& out) {
       for (auto& s : out.catalog.sites) s.electricity_usd_per_kwh.value = v;
       return "";
     case SweepKey::electricity_at:
+    case SweepKey::pue_at:
       for (auto& s : out.catalog.sites)
         if (s.id == axis.site) {
-          s.electricity_usd_per_kwh.value = v;
+          (axis.key == SweepKey::pue_at ? s.pue : s.electricity_usd_per_kwh).value = v;
           return "";
         }
       return fmt::format("{}: no site \"{}\"{}", axis.name, axis.site,
@@ -126,6 +127,7 @@ const std::vector<SweepKeyInfo>& sweep_keys() {
        false},
       {SweepKey::subsidy, "subsidy", "share", "share of the power bill refunded wherever a site has a refund", 0, 1, false},
       {SweepKey::pue, "pue", "ratio", "power usage effectiveness at every site", 1, 5, false},
+      {SweepKey::pue_at, "pue:SITE", "ratio", "power usage effectiveness at one site, e.g. pue:cn-gansu", 1, 5, false},
       {SweepKey::cap, "cap", "chips", "limit of every cap the policy scenario counts in chips", 0, 1e9, false},
       {SweepKey::deadline, "deadline", "days", "training deadline of every training workload", 0.1, 3650, true},
       {SweepKey::demand, "demand", "tokens/s", "output tokens/s of every serving workload", 1, 1e12, true},
@@ -152,17 +154,17 @@ std::string parse_axis(std::string_view text, SweepAxis& axis) {
   axis = {};
   axis.name = key;
   bool known = false;
-  if (key.rfind("price:", 0) == 0 && key.size() > 6) {
-    axis.key = SweepKey::price_of;
-    axis.chip = key.substr(6);
-    known = true;
-  } else if (key.rfind("electricity:", 0) == 0 && key.size() > 12) {
-    axis.key = SweepKey::electricity_at;
-    axis.site = key.substr(12);
-    known = true;
+  // Keys with an id after a colon: price:CHIP, electricity:SITE, pue:SITE.
+  const auto colon = key.find(':');
+  const std::string head = key.substr(0, colon);
+  const std::string id = colon == std::string::npos ? "" : key.substr(colon + 1);
+  if (colon != std::string::npos && !id.empty()) {
+    if (head == "price") axis.key = SweepKey::price_of, axis.chip = id, known = true;
+    if (head == "electricity") axis.key = SweepKey::electricity_at, axis.site = id, known = true;
+    if (head == "pue") axis.key = SweepKey::pue_at, axis.site = id, known = true;
   }
   for (const auto& k : sweep_keys())
-    if (!known && k.key != SweepKey::price_of && k.key != SweepKey::electricity_at && k.name == key) {
+    if (!known && k.name.find(':') == std::string_view::npos && k.name == key) {
       axis.key = k.key;
       known = true;
     }
@@ -296,7 +298,10 @@ std::vector<SweepOutcome> run_sweep(const specs::Catalog& catalog, const PlanReq
   std::map<std::string, std::shared_ptr<SizingCache>> caches;  // by sizing signature
   auto cache_for = [&](const std::vector<double>& values) {
     std::lock_guard lock(caches_mutex);
-    auto& cache = caches[sizing_signature(axes, values)];
+    const auto signature = sizing_signature(axes, values);
+    // Points that size as the request does share the request's own cache.
+    if (signature.empty() && request.sizing_cache) return request.sizing_cache;
+    auto& cache = caches[signature];
     if (!cache) cache = make_sizing_cache();
     return cache;
   };

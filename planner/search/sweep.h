@@ -16,7 +16,10 @@
 
 namespace planner::search {
 
-enum class SweepKey { electricity, electricity_at, subsidy, cap, deadline, demand, chip_price, price_of, efficiency, cost_of_capital, pue };
+enum class SweepKey {
+  electricity, electricity_at, subsidy, cap, deadline, demand, chip_price, price_of, efficiency, cost_of_capital, pue,
+  pue_at
+};
 
 // What a key means, in the words and units `--help` prints.
 struct SweepKeyInfo {
@@ -33,7 +36,7 @@ struct SweepAxis {
   SweepKey key = SweepKey::electricity;
   std::string name;  // as the user wrote it: "electricity", "price:h200-sxm"
   std::string chip;  // price_of: the accelerator id
-  std::string site;  // electricity_at: the site id
+  std::string site;  // electricity_at, pue_at: the site id
   double lo = 0, hi = 0;
   int points = 1;
   double value(int i) const;  // lo + (hi - lo) i / (points - 1); lo when points == 1
