@@ -14,6 +14,7 @@
 #include "cli/plan_options.h"
 #include "report/sweep_report.h"
 #include "search/sweep.h"
+#include "search/tornado.h"
 #include "util/json_reader.h"
 #include "util/spellcheck.h"
 
@@ -31,7 +32,10 @@ const std::string& sweep_details() {
         "K/N runs the K-th of N contiguous slices, so a scheduler can spread a large sweep over machines: the "
         "slices' outputs, concatenated in order, are the whole grid's (CSV writes its header with the first slice "
         "only; JSON is one object per line, JSON Lines). A point with no feasible plan is a row with its first "
-        "binding limit; the command exits 0.\n\nKeys (unit, range):\n";
+        "binding limit; the command exits 0.\n\n--tornado takes no grid: it makes the best plan, then moves each "
+        "uncertain input of it alone to the low and the high end of its range (an estimate's recorded range, the "
+        "spread of published alternatives, or +/-20% where the data has neither, as the BASIS column says), "
+        "re-plans, and ranks the inputs by how far the plan's TCO moves.\n\nKeys (unit, range):\n";
     std::size_t width = 0;
     for (const auto& k : search::sweep_keys()) width = std::max(width, k.name.size());
     for (const auto& k : search::sweep_keys())
@@ -66,12 +70,44 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
+// --tornado: the base plan, then each uncertain input of its choice moved alone.
+int run_tornado(Context& ctx, const specs::Catalog& catalog, search::PlanRequest request, int threads) {
+  request.sizing_cache = search::make_sizing_cache();
+  std::vector<std::string> problems;
+  const auto base = search::make_plan(catalog, request, problems);
+  if (!problems.empty()) {
+    for (const auto& p : problems) ctx.err << "clusterplan: " << p << "\n";
+    return kExitUsage;
+  }
+  if (!base.feasible) {
+    ctx.err << "clusterplan sweep --tornado: no plan meets the request, so there is nothing to vary";
+    if (!base.binding.empty()) ctx.err << ": " << base.binding.front();
+    ctx.err << "\n";
+    return kExitInfeasible;
+  }
+  const auto bars = search::tornado(catalog, request, base, threads);
+  if (ctx.format == Format::json) print_json(ctx.out, report::tornado_json(bars, base.total_tco_usd));
+  else if (ctx.format == Format::csv) ctx.out << report::tornado_csv(bars, base.total_tco_usd);
+  else ctx.out << report::tornado_table(bars, base.total_tco_usd);
+  return kExitOk;
+}
+
 int run_sweep(Context& ctx) {
   const auto* catalog = ctx.catalog();
   if (!catalog) return kExitUsage;
   const auto& vm = ctx.vm;
+  const bool tornado = vm["tornado"].as<bool>();
+  if (!vm.count("vary") && !tornado) {
+    ctx.err << "clusterplan sweep: give --vary KEY=LO..HI:N (or --tornado)\n"
+               "Run 'clusterplan sweep --help' for the options.\n";
+    return kExitUsage;
+  }
+  if (vm.count("vary") && tornado) {
+    ctx.err << "clusterplan sweep: --tornado moves each input over its own range; it takes no --vary\n";
+    return kExitUsage;
+  }
   std::vector<search::SweepAxis> axes;
-  for (const auto& text : vm["vary"].as<std::vector<std::string>>()) {
+  for (const auto& text : vm.count("vary") ? vm["vary"].as<std::vector<std::string>>() : std::vector<std::string>{}) {
     search::SweepAxis axis;
     if (auto problem = search::parse_axis(text, axis); !problem.empty()) {
       ctx.err << "clusterplan sweep: --vary " << problem << "\n";
@@ -108,6 +144,7 @@ int run_sweep(Context& ctx) {
       ctx.err << fmt::format("clusterplan: --sites: no site \"{}\"{}\n", id, util::did_you_mean(id, catalog->site_ids()));
       return kExitUsage;
     }
+  if (tornado) return run_tornado(ctx, *catalog, request, threads);
   const auto [first, last] = search::shard_range(search::grid_size(axes), shard);
   Progress progress(&ctx.err == &std::cerr && isatty(STDERR_FILENO));
   search::SweepOptions options;
@@ -131,9 +168,12 @@ std::vector<Command> sweep_commands() {
       [](po::options_description& desc, po::positional_options_description& positional) {
         desc.add_options()
             ("workloads", po::value<std::vector<std::string>>()->required()->value_name("WORKLOAD"), "workload files")
-            ("vary", po::value<std::vector<std::string>>()->required()->composing()->value_name("KEY=LO..HI:N"),
+            ("vary", po::value<std::vector<std::string>>()->composing()->value_name("KEY=LO..HI:N"),
              "vary an input over N values from LO to HI; repeatable (keys below)")
             ("shard", po::value<std::string>()->value_name("K/N"), "run only the K-th of N slices of the grid")
+            ("tornado", po::bool_switch(),
+             "instead of a grid: move each uncertain input of the best plan (chip prices, power price, PUE, refund, "
+             "GEMM efficiency, cost of capital) alone over its recorded range and rank them by how far the TCO moves")
             ("threads", po::value<int>()->value_name("N"), "points planned at once (default: every core)")
             ("sites", po::value<std::string>()->value_name("IDS"), "site ids, comma-separated (default: every site)")
             ("budget-usd", po::value<double>()->value_name("USD"), "capital budget for the whole plan")

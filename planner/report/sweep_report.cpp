@@ -1,5 +1,7 @@
 #include "report/sweep_report.h"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "report/csv.h"
@@ -143,6 +145,62 @@ std::string sweep_table(const std::vector<search::SweepAxis>& axes, const std::v
     }
   }
   return t.render();
+}
+
+namespace {
+
+std::string range_text(const search::TornadoInput& in) {
+  if (in.unit == "USD") return fmt::format("{}..{} USD", grouped(in.low), grouped(in.high));
+  return fmt::format("{:.4g}..{:.4g} {}", in.low, in.high, in.unit);
+}
+
+std::string tco_text(bool feasible, double usd) { return feasible ? fixed(usd / 1e6, 1) : "no plan"; }
+
+}  // namespace
+
+std::string tornado_table(const std::vector<search::TornadoBar>& bars, double base_tco_usd) {
+  Table t;
+  for (const char* h : {"INPUT", "RANGE", "BASIS"}) t.add_column(h, Align::left);
+  for (const char* h : {"TCO LOW M$", "TCO HIGH M$", "SWING M$"}) t.add_column(h);
+  t.add_column("BUYS AT LOW / HIGH", Align::left);
+  for (const auto& b : bars) {
+    const double swing = b.swing_usd();
+    t.add_row({b.input.label, range_text(b.input), b.input.basis, tco_text(b.feasible_low, b.tco_low_usd),
+               tco_text(b.feasible_high, b.tco_high_usd), std::isfinite(swing) ? fixed(swing / 1e6, 1) : "-",
+               b.chosen_low == b.chosen_high ? b.chosen_low : b.chosen_low + " / " + b.chosen_high});
+  }
+  return fmt::format("Sensitivity of the plan's TCO ({} M$), each input moved alone over its range; widest first\n\n",
+                     fixed(base_tco_usd / 1e6, 1)) +
+         t.render();
+}
+
+util::Json tornado_json(const std::vector<search::TornadoBar>& bars, double base_tco_usd) {
+  util::Json rows = util::Json::array();
+  for (const auto& b : bars) {
+    util::Json row = {{"input", b.input.axis.name}, {"label", b.input.label}, {"unit", b.input.unit},
+                      {"current", b.input.current}, {"low", b.input.low},     {"high", b.input.high},
+                      {"basis", b.input.basis},     {"chosen_low", b.chosen_low}, {"chosen_high", b.chosen_high}};
+    row["tco_low_usd"] = b.feasible_low ? util::Json(b.tco_low_usd) : util::Json(nullptr);
+    row["tco_high_usd"] = b.feasible_high ? util::Json(b.tco_high_usd) : util::Json(nullptr);
+    const double swing = b.swing_usd();
+    row["swing_usd"] = std::isfinite(swing) ? util::Json(swing) : util::Json(nullptr);
+    rows.push_back(std::move(row));
+  }
+  return {{"schema_version", kSchemaVersion}, {"base_tco_usd", base_tco_usd}, {"tornado", rows}};
+}
+
+std::string tornado_csv(const std::vector<search::TornadoBar>& bars, double base_tco_usd) {
+  std::string out = csv_line({"input", "unit", "current", "low", "high", "basis", "tco_low_usd", "tco_high_usd",
+                              "swing_usd", "chosen_low", "chosen_high", "base_tco_usd"});
+  for (const auto& b : bars) {
+    const double swing = b.swing_usd();
+    out += csv_line({b.input.axis.name, b.input.unit, number(b.input.current), number(b.input.low),
+                     number(b.input.high), b.input.basis, b.feasible_low ? fmt::format("{:.0f}", b.tco_low_usd) : "",
+                     b.feasible_high ? fmt::format("{:.0f}", b.tco_high_usd) : "",
+                     std::isfinite(swing) ? fmt::format("{:.0f}", swing) : "", b.chosen_low, b.chosen_high,
+                     fmt::format("{:.0f}", base_tco_usd)});
+  }
+  return out;
 }
 
 }  // namespace planner::report

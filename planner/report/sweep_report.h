@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "search/sweep.h"
+#include "search/tornado.h"
+#include "util/json_reader.h"
 
 namespace planner::report {
 
@@ -16,5 +18,11 @@ std::string sweep_csv(const std::vector<search::SweepAxis>& axes, const std::vec
                       bool header);
 std::string sweep_json_lines(const std::vector<search::SweepAxis>& axes, const std::vector<search::SweepOutcome>& rows);
 std::string sweep_table(const std::vector<search::SweepAxis>& axes, const std::vector<search::SweepOutcome>& rows);
+
+// A tornado: the inputs ranked by how far each moves the plan's TCO over its
+// range, with the base plan's TCO.
+std::string tornado_table(const std::vector<search::TornadoBar>& bars, double base_tco_usd);
+util::Json tornado_json(const std::vector<search::TornadoBar>& bars, double base_tco_usd);
+std::string tornado_csv(const std::vector<search::TornadoBar>& bars, double base_tco_usd);
 
 }  // namespace planner::report

@@ -16,6 +16,7 @@
 #include "search/fleet.h"
 #include "search/plan.h"
 #include "search/sweep.h"
+#include "search/tornado.h"
 #include "specs/catalog.h"
 #include "util/file_system.h"
 #include "workload/loader.h"
@@ -238,5 +239,34 @@ TEST_SUITE("search::break_even") {
         CHECK(runner_up_cheaper == ((x > b.value) == b.runner_up_wins_above));
       }
     }
+  }
+}
+
+TEST_SUITE("search::tornado") {
+  TEST_CASE("each bar is the plan re-made at the two ends of one input, widest swing first") {
+    auto r = request_for("deepseek-r1-serving.json", {"hgx-h200-8", "atlas-800-910c-8"}, {"cn-gansu"});
+    r.buyer.country = "CN";
+    std::vector<std::string> problems;
+    const auto plan = search::make_plan(catalog(), r, problems);
+    REQUIRE(plan.feasible);
+    const auto bars = search::tornado(catalog(), r, plan, 2);
+    REQUIRE(bars.size() >= 4);
+    for (std::size_t i = 1; i < bars.size(); ++i) CHECK(bars[i - 1].swing_usd() >= bars[i].swing_usd());
+    bool saw_price = false;
+    for (const auto& b : bars) {
+      CAPTURE(b.input.label);
+      CHECK(b.input.low < b.input.high);
+      CHECK(!b.input.basis.empty());
+      // The low end, planned directly.
+      search::VariedPlan varied;
+      REQUIRE(search::vary(catalog(), r, {b.input.axis}, {b.input.low}, varied).empty());
+      const auto low = search::make_plan(varied.catalog, varied.request, problems);
+      CHECK(low.total_tco_usd == doctest::Approx(b.tco_low_usd).epsilon(1e-9));
+      if (b.input.axis.key == search::SweepKey::price_of && b.chosen_low == b.chosen_high) {
+        saw_price = true;
+        CHECK(b.tco_low_usd < b.tco_high_usd);  // a dearer chip never makes the same plan cheaper
+      }
+    }
+    CHECK(saw_price);
   }
 }
