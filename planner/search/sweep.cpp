@@ -155,10 +155,10 @@ std::string parse_axis(std::string_view text, SweepAxis& axis) {
   axis.name = key;
   bool known = false;
   // Keys with an id after a colon: price:CHIP, electricity:SITE, pue:SITE.
-  const auto colon = key.find(':');
-  const std::string head = key.substr(0, colon);
-  const std::string id = colon == std::string::npos ? "" : key.substr(colon + 1);
-  if (colon != std::string::npos && !id.empty()) {
+  const auto id_colon = key.find(':');
+  const std::string head = key.substr(0, id_colon);
+  const std::string id = id_colon == std::string::npos ? "" : key.substr(id_colon + 1);
+  if (id_colon != std::string::npos && !id.empty()) {
     if (head == "price") axis.key = SweepKey::price_of, axis.chip = id, known = true;
     if (head == "electricity") axis.key = SweepKey::electricity_at, axis.site = id, known = true;
     if (head == "pue") axis.key = SweepKey::pue_at, axis.site = id, known = true;
