@@ -7,6 +7,7 @@ packages=(
   g++ cmake make pkg-config
   libboost-program-options-dev libfmt-dev nlohmann-json3-dev doctest-dev
   coinor-libcbc-dev libbenchmark-dev
+  libxlsxwriter-dev unzip chromium
 )
 
 missing=()

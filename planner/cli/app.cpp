@@ -30,8 +30,26 @@ std::string_view format_name(Format f) {
     case Format::table: return "table";
     case Format::json: return "json";
     case Format::csv: return "csv";
+    case Format::markdown: return "markdown";
+    case Format::xlsx: return "xlsx";
   }
   return "table";
+}
+
+// "output format: table for people, json for scripts, ..." for the formats a command has.
+std::string format_help(const std::vector<Format>& formats) {
+  std::string out;
+  for (const auto f : formats) {
+    out += out.empty() ? "output format: " : ", ";
+    switch (f) {
+      case Format::table: out += "table for people"; break;
+      case Format::json: out += "json for scripts"; break;
+      case Format::csv: out += "csv for spreadsheets"; break;
+      case Format::markdown: out += "markdown for documents"; break;
+      case Format::xlsx: out += "xlsx (with -o FILE) for Excel"; break;
+    }
+  }
+  return out;
 }
 
 void add_common_options(po::options_description& desc, const Command& cmd) {
@@ -48,7 +66,9 @@ void add_common_options(po::options_description& desc, const Command& cmd) {
                        "add a site-table file; repeatable");
   if (!cmd.formats.empty())
     desc.add_options()("format", po::value<std::string>()->default_value("table")->value_name(formats),
-                       "output format: a table for people, json for scripts");
+                       format_help(cmd.formats).c_str());
+  if (std::find(cmd.formats.begin(), cmd.formats.end(), Format::xlsx) != cmd.formats.end())
+    desc.add_options()("output,o", po::value<std::string>()->value_name("FILE"), "the file --format xlsx writes");
 }
 
 std::string command_usage(const Command& cmd) {
@@ -206,8 +226,13 @@ int run_command(const Command& cmd, const std::vector<std::string>& rest, std::o
       return kExitUsage;
     }
   }
+  if (format == Format::xlsx && !vm.count("output")) {
+    err << fmt::format("clusterplan {}: --format xlsx writes a file: name it with -o FILE\n", cmd.name);
+    return kExitUsage;
+  }
   util::RealFileSystem fs;
   Context ctx{vm, out, err, fs, format, data_paths(vm, cmd.sites_are_ids)};
+  ctx.command = cmd.name;
   return cmd.run(ctx);
 }
 

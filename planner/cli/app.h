@@ -27,7 +27,7 @@ enum ExitCode : int {
   kExitInternal = 3,    // a bug: please report it
 };
 
-enum class Format { table, json, csv };
+enum class Format { table, json, csv, markdown, xlsx };
 
 // What a command is given when it runs.
 struct Context {
@@ -40,6 +40,7 @@ struct Context {
   std::ostream& err;
   const util::FileSystem& fs;
   Format format = Format::table;
+  std::string command;  // "specs list"
   // The data paths in load order: bundled hw_specs/ (unless --no-bundled),
   // CLUSTERPLAN_SPECS entries, then --specs and --sites in the order given.
   std::vector<std::string> data_paths;

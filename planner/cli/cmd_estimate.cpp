@@ -130,7 +130,7 @@ int estimate(Context& ctx) {
     }
     const report::EstimateHeader header{workload->name, chip, std::string(specs::to_string(workload->precision)),
                                         count, hw->peak_flops / 1e12};
-    if (ctx.format == Format::json) print_json(ctx.out, report::training_estimate_json(header, result));
+    if (ctx.format != Format::table) print_data(ctx, report::training_estimate_json(header, result), "fields");
     else ctx.out << report::training_estimate_table(header, result);
     return kExitOk;
   }
@@ -148,7 +148,7 @@ int estimate(Context& ctx) {
   const report::EstimateHeader header{workload->name, chip, std::string(specs::to_string(workload->precision)), count,
                                       hw->peak_flops / 1e12};
   const double demand = workload->demanded_output_tokens_per_s();
-  if (ctx.format == Format::json) print_json(ctx.out, report::inference_estimate_json(header, result, demand));
+  if (ctx.format != Format::table) print_data(ctx, report::inference_estimate_json(header, result, demand), "fields");
   else ctx.out << report::inference_estimate_table(header, result, demand);
   return kExitOk;
 }
@@ -160,7 +160,7 @@ std::vector<Command> estimate_commands() {
            "predict a workload on one chip type: best layout, step time, MFU, memory, days",
            "Without --layout every valid layout is searched; --layout pins some keys. Exits 1 when no layout "
            "runs, naming the nearest miss.",
-           {Format::table, Format::json}, add_estimate_options, estimate}};
+           {Format::table, Format::json, Format::csv, Format::markdown}, add_estimate_options, estimate}};
 }
 
 }  // namespace planner::cli

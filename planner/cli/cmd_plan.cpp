@@ -12,6 +12,7 @@
 #include "cli/plan_options.h"
 #include "policy/loader.h"
 #include "report/break_even_report.h"
+#include "report/plan_document.h"
 #include "report/plan_report.h"
 #include "search/break_even.h"
 #include "search/plan.h"
@@ -187,10 +188,10 @@ int run_plan(Context& ctx, bool compare) {
       auto doc = report::compare_json(request, result, header);
       doc["break_even"] = report::break_even_json(break_even);
       print_json(ctx.out, doc);
-    } else if (ctx.format == Format::csv) {
-      ctx.out << report::compare_csv(request, result);
-    } else {
+    } else if (ctx.format == Format::table) {
       ctx.out << report::compare_table(request, result, header) << report::break_even_text(break_even);
+    } else {
+      return print_document(ctx, report::compare_document(request, result, header, break_even));
     }
     return kExitOk;
   }
@@ -198,11 +199,14 @@ int run_plan(Context& ctx, bool compare) {
     auto doc = report::plan_json(request, result, header);
     doc["break_even"] = report::break_even_json(break_even);
     print_json(ctx.out, doc);
-  } else {
+  } else if (ctx.format == Format::table) {
     ctx.out << report::plan_table(request, result, header) << report::break_even_text(break_even);
+  } else if (const int code = print_document(ctx, report::plan_document(request, result, header, break_even));
+             code != kExitOk) {
+    return code;
   }
   if (!result.feasible) {
-    if (ctx.format == Format::json) ctx.err << report::plan_table(request, result, header);
+    if (ctx.format != Format::table && ctx.format != Format::markdown) ctx.err << report::plan_table(request, result, header);
     return kExitInfeasible;
   }
   return kExitOk;
@@ -217,7 +221,7 @@ std::vector<Command> plan_commands() {
                "serving: replicas at the SLO) and priced; a mixed-integer program (COIN-OR CBC) then chooses counts "
                "per chip and site under per-customer caps, country quotas, power per site and budget. Exits 1 when "
                "no plan meets the request, naming what binds, by how much, and the ways out.",
-               {Format::table, Format::json},
+               {Format::table, Format::json, Format::csv, Format::markdown, Format::xlsx},
                [](po::options_description& desc, po::positional_options_description& positional) {
                  desc.add_options()
                      ("workloads", po::value<std::vector<std::string>>()->required()->value_name("WORKLOAD"), "workload files")
@@ -234,7 +238,7 @@ std::vector<Command> plan_commands() {
                   "One row per chip type: domestic or imported for this buyer at this site, allowed under the policy "
                   "(and why not), chips needed, layout, MW, capex, energy per year with and without subsidy, TCO, USD "
                   "per run or per million tokens, and time. --site defaults to the buyer's home site with the cheapest power.",
-                  {Format::table, Format::json, Format::csv},
+                  {Format::table, Format::json, Format::csv, Format::markdown, Format::xlsx},
                   [](po::options_description& desc, po::positional_options_description& positional) {
                     desc.add_options()
                         ("workload", po::value<std::string>()->required()->value_name("WORKLOAD"), "workload file")

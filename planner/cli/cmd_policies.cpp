@@ -34,8 +34,8 @@ std::optional<policy::PolicySet> load(Context& ctx) {
 int policies_list(Context& ctx) {
   const auto set = load(ctx);
   if (!set) return kExitUsage;
-  if (ctx.format == Format::json)
-    print_json(ctx.out, report::policies_list_json(*set));
+  if (ctx.format != Format::table)
+    print_data(ctx, report::policies_list_json(*set), "scenarios");
   else
     ctx.out << report::policies_table(*set);
   return kExitOk;
@@ -98,15 +98,15 @@ int policies_show(Context& ctx) {
   if (const auto* scenario = set->find(id)) {
     std::optional<report::BuyerView> view;
     if (buyer) view = buyer_view(*ctx.catalog(), *scenario, *buyer, sites);
-    if (ctx.format == Format::json)
-      print_json(ctx.out, report::scenario_json(*scenario, view));
+    if (ctx.format != Format::table)
+      print_data(ctx, report::scenario_json(*scenario, view));
     else
       ctx.out << report::scenario_details(*scenario, view);
     return kExitOk;
   }
   if (const auto* rule_set = set->find_rule_set(id)) {
-    if (ctx.format == Format::json)
-      print_json(ctx.out, report::rule_set_json(*rule_set));
+    if (ctx.format != Format::table)
+      print_data(ctx, report::rule_set_json(*rule_set));
     else
       ctx.out << report::rule_set_details(*rule_set, buyer);
     return kExitOk;
@@ -133,7 +133,7 @@ void add_show_options(po::options_description& desc, po::positional_options_desc
 }  // namespace
 
 std::vector<Command> policy_commands() {
-  const std::vector<Format> formats = {Format::table, Format::json};
+  const std::vector<Format> formats = {Format::table, Format::json, Format::csv, Format::markdown};
   return {
       {"policies list", "", "list export-control scenarios and the rule sets they combine",
        "Scenarios from hw_specs/policies/ and any --specs data; plans use the default one unless --policy names "

@@ -20,7 +20,7 @@ void add_id_argument(po::options_description& desc, po::positional_options_descr
 int specs_list(Context& ctx) {
   const auto* catalog = ctx.catalog();
   if (!catalog) return kExitUsage;
-  if (ctx.format == Format::json) print_json(ctx.out, report::specs_list_json(*catalog));
+  if (ctx.format != Format::table) print_data(ctx, report::specs_list_json(*catalog));
   else ctx.out << report::specs_table(*catalog);
   return kExitOk;
 }
@@ -30,12 +30,12 @@ int specs_show(Context& ctx) {
   if (!catalog) return kExitUsage;
   const auto& id = ctx.vm["id"].as<std::string>();
   if (const auto* a = catalog->find_accelerator(id)) {
-    if (ctx.format == Format::json) print_json(ctx.out, report::accelerator_json(*a));
+    if (ctx.format != Format::table) print_data(ctx, report::accelerator_json(*a));
     else ctx.out << report::accelerator_details(*a);
     return kExitOk;
   }
   if (const auto* s = catalog->find_system(id)) {
-    if (ctx.format == Format::json) print_json(ctx.out, report::system_json(*s));
+    if (ctx.format != Format::table) print_data(ctx, report::system_json(*s));
     else ctx.out << report::system_details(*s);
     return kExitOk;
   }
@@ -48,7 +48,7 @@ int specs_show(Context& ctx) {
 int sites_list(Context& ctx) {
   const auto* catalog = ctx.catalog();
   if (!catalog) return kExitUsage;
-  if (ctx.format == Format::json) print_json(ctx.out, report::sites_list_json(*catalog));
+  if (ctx.format != Format::table) print_data(ctx, report::sites_list_json(*catalog));
   else ctx.out << report::sites_table(*catalog);
   return kExitOk;
 }
@@ -64,7 +64,7 @@ int sites_show(Context& ctx) {
                            fmt::join(ids, ", "));
     return kExitUsage;
   }
-  if (ctx.format == Format::json) print_json(ctx.out, report::site_json(*site));
+  if (ctx.format != Format::table) print_data(ctx, report::site_json(*site));
   else ctx.out << report::site_details(*site);
   return kExitOk;
 }
@@ -72,7 +72,7 @@ int sites_show(Context& ctx) {
 }  // namespace
 
 std::vector<Command> specs_commands() {
-  const std::vector<Format> formats = {Format::table, Format::json};
+  const std::vector<Format> formats = {Format::table, Format::json, Format::csv, Format::markdown};
   return {
       {"specs list", "", "list accelerators and systems with their key figures",
        "Every accelerator and system from the bundled hw_specs/ and any --specs data. Estimates are marked ~.",

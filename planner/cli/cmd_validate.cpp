@@ -116,14 +116,14 @@ int validate(Context& ctx) {
       if (d.file == r.file) r.problems.push_back(d);
     failed += r.problems.empty() ? 0 : 1;
   }
-  if (ctx.format == Format::json) {
+  if (ctx.format != Format::table) {
     util::Json list = util::Json::array();
     for (const auto& r : results) {
       util::Json problems = util::Json::array();
       for (const auto& d : r.problems) problems.push_back({{"path", d.json_path}, {"message", d.message}});
       list.push_back({{"file", r.file}, {"ok", r.problems.empty()}, {"what", r.what}, {"problems", problems}});
     }
-    print_json(ctx.out, {{"schema_version", report::kSchemaVersion}, {"files", list}});
+    print_data(ctx, {{"schema_version", report::kSchemaVersion}, {"files", list}});
   } else {
     for (const auto& r : results) {
       if (r.problems.empty()) ctx.out << fmt::format("ok    {}: {}\n", r.file, r.what);
@@ -141,7 +141,7 @@ int validate(Context& ctx) {
 std::vector<Command> validate_commands() {
   return {{"validate", "FILE...", "check accelerator, system, site, policy and workload files (directories: every .json below)",
            "Reports every problem of every file with its JSON path; exits 2 when any file has a problem.",
-           {Format::table, Format::json},
+           {Format::table, Format::json, Format::csv, Format::markdown},
            [](po::options_description& desc, po::positional_options_description& positional) {
              desc.add_options()("files", po::value<std::vector<std::string>>()->required()->value_name("FILE"),
                                 "files or directories to check");

@@ -1,6 +1,13 @@
 #include "cli/commands.h"
 
+#include <fstream>
 #include <ostream>
+
+#include <fmt/format.h>
+
+#include "report/formats.h"
+#include "report/json_document.h"
+#include "report/xlsx.h"
 
 namespace planner::cli {
 
@@ -12,6 +19,32 @@ const std::vector<Command>& commands() {
     return out;
   }();
   return all;
+}
+
+int print_document(Context& ctx, const report::Document& doc) {
+  if (ctx.format == Format::xlsx) {
+    const auto& path = ctx.vm["output"].as<std::string>();
+    if (!std::ofstream(path)) {  // libxlsxwriter would also print its own message
+      ctx.err << fmt::format("clusterplan: -o: cannot write {}\n", path);
+      return kExitUsage;
+    }
+    if (const auto problem = report::write_xlsx(doc, path); !problem.empty()) {
+      ctx.err << "clusterplan: -o: " << problem << "\n";
+      return kExitUsage;
+    }
+    return kExitOk;
+  }
+  const std::string text = ctx.format == Format::csv ? report::csv(doc) : report::markdown(doc);
+  ctx.out << text;
+  return kExitOk;
+}
+
+int print_data(Context& ctx, const util::Json& doc, const std::string& primary) {
+  if (ctx.format == Format::json) {
+    print_json(ctx.out, doc);
+    return kExitOk;
+  }
+  return print_document(ctx, report::json_document(doc, "clusterplan " + ctx.command, primary));
 }
 
 void print_json(std::ostream& out, const util::Json& doc) { out << doc.dump(2) << "\n"; }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/schema.h"
+#include "report/explain_report.h"
 #include "report/table.h"
 
 namespace planner::report {
@@ -107,6 +108,12 @@ std::string header_line(const search::PlanRequest& r, const search::PlanResult& 
 
 }  // namespace
 
+std::vector<const Candidate*> best_chip_options(const search::PlanResult& plan) { return best_per_chip(plan); }
+
+std::string plan_header_line(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
+  return header_line(r, plan, h);
+}
+
 Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
   Json plans = Json::array();
   for (const auto& chosen : plan.chosen) {
@@ -144,6 +151,7 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
           {"totals", {{"capex_usd", plan.total_capex_usd}, {"tco_usd", plan.total_tco_usd}, {"power_mw", plan.total_power_mw}}},
           {"binding", plan.binding},
           {"ways_out", plan.ways_out},
+          {"explanations", explanations_json(r, plan)},
           {"candidates", std::move(candidates)}};
 }
 
@@ -198,6 +206,7 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
     alt.add_row(std::move(row));
   }
   if (!alt.empty()) out += "\n" + alt.render();
+  out += explanations_table(r, plan);
   return out;
 }
 
@@ -229,27 +238,6 @@ std::string compare_table(const search::PlanRequest& r, const search::PlanResult
   }
   const std::string site = plan.candidates.empty() ? "" : plan.candidates.front().site;
   out += fmt::format("site {}; one row per chip, cheapest first; M$ = millions of USD\n\n", site) + t.render();
-  return out;
-}
-
-std::string compare_csv(const search::PlanRequest& r, const search::PlanResult& plan) {
-  std::string out =
-      "chip,system,site,domestic,allowed,verdict,count,power_mw,capex_usd,energy_usd_per_year,"
-      "energy_usd_per_year_unsubsidized,tco_usd,usd_per_run,usd_per_million_tokens,days,output_tokens_per_s,layout,why_not\n";
-  auto quote = [](const std::string& s) {
-    std::string q = "\"";
-    for (const char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
-  };
-  for (const auto* c : best_per_chip(plan)) {
-    const bool training = is_training(r, *c);
-    out += fmt::format("{},{},{},{},{},{},{},{:.3f},{:.0f},{:.0f},{:.0f},{:.0f},{:.0f},{:.4f},{:.2f},{:.0f},{},{}\n", c->chip,
-                       c->system, c->site, c->domestic, c->allowed,
-                       policy::to_string(c->verdict), c->count, c->cost.power_mw, c->cost.capex_usd,
-                       c->cost.energy_usd_per_year, c->cost.energy_usd_per_year_unsubsidized, c->cost.tco_usd,
-                       training ? c->usd_per_run : 0.0, c->usd_per_million_tokens, training ? c->days : 0.0,
-                       training ? 0.0 : c->output_tokens_per_s, quote(c->layout), quote(c->why_not));
-  }
   return out;
 }
 

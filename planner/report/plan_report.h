@@ -3,6 +3,7 @@
 // tables with units for people, JSON and CSV for scripts.
 
 #include <string>
+#include <vector>
 
 #include "search/plan.h"
 #include "util/json_reader.h"
@@ -15,12 +16,17 @@ struct PlanHeader {
   std::string objective;
 };
 
+// The best usable option per chip type for each workload, cheapest first by
+// the objective; unusable chip types after (the alternatives and compare rows).
+std::vector<const search::Candidate*> best_chip_options(const search::PlanResult& plan);
+// "policy us-2026, buyer US, objective tco, chips written off over 5 years\n".
+std::string plan_header_line(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h);
+
 util::Json plan_json(const search::PlanRequest& request, const search::PlanResult& plan, const PlanHeader& h);
 std::string plan_table(const search::PlanRequest& request, const search::PlanResult& plan, const PlanHeader& h);
 
 // `compare`: one row per chip at one site, the best of each chip type.
 util::Json compare_json(const search::PlanRequest& request, const search::PlanResult& plan, const PlanHeader& h);
 std::string compare_table(const search::PlanRequest& request, const search::PlanResult& plan, const PlanHeader& h);
-std::string compare_csv(const search::PlanRequest& request, const search::PlanResult& plan);
 
 }  // namespace planner::report
