@@ -182,7 +182,8 @@ Section break_even_section(const std::vector<search::BreakEven>& points) {
   s.title = "Break-even: where the runner-up and the choice swap";
   s.text("workload", "workload").text("chosen", "chosen").text("runner_up", "runner-up").text("input", "input");
   s.text("unit", "unit").number("current", "now", 3).number("value", "break-even", 3);
-  s.text("runner_up_wins", "runner-up cheaper").number("margin", "margin now %", 1, 100).text("sentence", "what it means");
+  s.text("runner_up_cheaper", "runner-up cheaper").number("runner_up_margin", "margin now %", 1, 100);
+  s.text("text", "what it means");
   for (const auto& b : points)
     s.add_row({text_cell(b.workload), text_cell(b.chosen), text_cell(b.runner_up), text_cell(b.input),
                text_cell(b.unit), number_cell(b.current), number_cell(b.value),
