@@ -30,8 +30,9 @@ int specs_show(Context& ctx) {
   if (!catalog) return kExitUsage;
   const auto& id = ctx.vm["id"].as<std::string>();
   if (const auto* a = catalog->find_accelerator(id)) {
-    if (ctx.format != Format::table) print_data(ctx, report::accelerator_json(*a));
-    else ctx.out << report::accelerator_details(*a);
+    const specs::ModelConstants* constants = catalog->constants ? &*catalog->constants : nullptr;
+    if (ctx.format != Format::table) print_data(ctx, report::accelerator_json(*a, constants));
+    else ctx.out << report::accelerator_details(*a, constants);
     return kExitOk;
   }
   if (const auto* s = catalog->find_system(id)) {

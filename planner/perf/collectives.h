@@ -3,7 +3,9 @@
 // between members lies inside one scale-up domain when stride x n fits in the
 // domain; otherwise its traffic crosses the scale-out network, each chip
 // through its own NIC (rail-optimised), so the per-chip scale-out bandwidth
-// is the bottleneck.
+// is the bottleneck. Each fabric (NVLink, Infinity Fabric, HCCS/UB,
+// InfiniBand/RoCE) has its bandwidth and per-step latency from the chip
+// family's constants.
 
 #include "perf/hardware.h"
 
@@ -22,6 +24,15 @@ Link group_link(const Hardware& hw, long long n, long long stride);
 double ring_gather_time(double bytes, long long n, const Link& link);
 // Ring all-reduce: a reduce-scatter then an all-gather, 2(n-1)/n of the buffer.
 double ring_all_reduce_time(double bytes, long long n, const Link& link);
+// All-reduce priced by message size, as serving engines choose it (vLLM's and
+// TensorRT-LLM's custom all-reduce, NCCL's LL protocols): the fastest of
+//  - one-shot: every chip reads the n-1 peer buffers and reduces locally,
+//    two synchronisations (2 latency + (n-1) x bytes / bandwidth);
+//  - two-shot: a one-step reduce-scatter then a one-step all-gather
+//    (3 latency + 2(n-1)/n x bytes / bandwidth);
+//  - ring: 2(n-1) steps (2(n-1) latency + 2(n-1)/n x bytes / bandwidth).
+// Small decode messages (tens of KB) take the one-shot, large ones the ring.
+double all_reduce_time(double bytes, long long n, const Link& link);
 // All-to-all where each chip sends `bytes` in all, (n-1)/n of it to others.
 double all_to_all_time(double bytes, long long n, const Link& link);
 

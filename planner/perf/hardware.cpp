@@ -67,6 +67,11 @@ std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string
   hw.failure_rate_per_chip_s = c(Constant::failure_rate_per_chip_hour) / 3600.0;
   hw.restart_s = c(Constant::restart_minutes) * 60.0;
   hw.checkpoint_s = c(Constant::checkpoint_minutes) * 60.0;
+  hw.layer_fixed_s = c(Constant::layer_fixed_us) * 1e-6;
+  hw.grouped_gemm_half_rows = c(Constant::grouped_gemm_half_rows);
+  hw.ep_hot_expert_imbalance = c(Constant::ep_hot_expert_imbalance);
+  hw.prefill_tokens_per_device = c(Constant::prefill_tokens_per_device);
+  hw.serving_workspace_bytes = c(Constant::serving_workspace_gib) * kGiB;
   hw.bytes_per_weight = specs::bit_length(precision) / 8 > 0 ? specs::bit_length(precision) / 8 : 1;
   if (hw.hbm_bytes <= 0) {
     problem.message = fmt::format("{}: the memory reserve leaves no usable HBM", chip->id);

@@ -32,6 +32,12 @@ struct Hardware {
   double checkpoint_s = 0;  // stall per checkpoint written
   double peak_flops = 0;       // dense peak at the workload precision (for MFU)
   int bytes_per_weight = 2;    // bytes per GEMM operand element at the workload precision
+  // Serving (hw_specs/model/constants.json, per chip family).
+  double layer_fixed_s = 0;              // per layer per forward step: launches or graph replay, syncs
+  double grouped_gemm_half_rows = 0;     // rows per expert at which a grouped GEMM runs at half efficiency
+  double ep_hot_expert_imbalance = 1;    // busiest EP rank's load over the mean from skewed routing
+  double prefill_tokens_per_device = 0;  // prompt tokens per device per prefill pass
+  double serving_workspace_bytes = 0;    // per chip beyond the reserve: graph pools, a2a buffers, workspace
 };
 
 // Fraction of wall time a job on `chips` chips spends on useful steps.

@@ -46,7 +46,7 @@ constexpr std::string_view kEstimateLegend = "~ marks an estimate; `clusterplan 
 
 }  // namespace
 
-Json accelerator_json(const specs::Accelerator& a) {
+Json accelerator_json(const specs::Accelerator& a, const specs::ModelConstants* constants) {
   Json compute = {{"bf16_tflops", to_json(a.bf16_tflops)}, {"fp16_tflops", to_json(a.fp16_tflops)}};
   put_optional(compute, "fp8_tflops", a.fp8_tflops);
   put_optional(compute, "int8_tops", a.int8_tops);
@@ -74,6 +74,10 @@ Json accelerator_json(const specs::Accelerator& a) {
   if (!a.fab.empty()) out["fab"] = a.fab;
   if (!a.released.empty()) out["released"] = a.released;
   if (!a.notes.empty()) out["notes"] = a.notes;
+  if (constants) {
+    if (const auto* family = constants->family_of(a.id)) out["model_family"] = family->id;
+    out["serving_measurement"] = constants->serving_measurement(a.id);
+  }
   return out;
 }
 
@@ -146,7 +150,7 @@ Json specs_list_json(const specs::Catalog& catalog) {
   return {{"schema_version", kSchemaVersion}, {"accelerators", std::move(chips)}, {"systems", std::move(systems)}};
 }
 
-std::string accelerator_details(const specs::Accelerator& a) {
+std::string accelerator_details(const specs::Accelerator& a, const specs::ModelConstants* constants) {
   std::string out = fmt::format("{}  {}\n  vendor {}, designed in {}{}{}\n  file {}\n", a.id, a.name, a.vendor,
                                 a.origin_country, a.fab.empty() ? "" : ", made by " + a.fab,
                                 a.released.empty() ? "" : ", released " + a.released, a.file);
@@ -174,6 +178,7 @@ std::string accelerator_details(const specs::Accelerator& a) {
   if (const auto pd = a.performance_density())
     out += fmt::format("  {:<26}{:>14} {:<8} computed: TPP / die area\n", "performance density", fixed(*pd, 2), "");
   if (!a.notes.empty()) out += "notes: " + a.notes + "\n";
+  if (constants) out += "performance model: " + constants->serving_measurement(a.id) + "\n";
   return out;
 }
 

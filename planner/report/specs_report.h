@@ -9,7 +9,8 @@
 
 namespace planner::report {
 
-util::Json accelerator_json(const specs::Accelerator& a);
+// `constants` (may be null) adds the chip's family and serving measurement.
+util::Json accelerator_json(const specs::Accelerator& a, const specs::ModelConstants* constants = nullptr);
 util::Json system_json(const specs::System& s);
 util::Json site_json(const specs::Site& s);
 
@@ -17,7 +18,7 @@ util::Json site_json(const specs::Site& s);
 std::string specs_table(const specs::Catalog& catalog);
 util::Json specs_list_json(const specs::Catalog& catalog);
 // `specs show ID`: one accelerator or system with every source.
-std::string accelerator_details(const specs::Accelerator& a);
+std::string accelerator_details(const specs::Accelerator& a, const specs::ModelConstants* constants = nullptr);
 std::string system_details(const specs::System& s);
 
 std::string sites_table(const specs::Catalog& catalog);

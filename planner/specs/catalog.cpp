@@ -152,11 +152,19 @@ void check_catalog(Catalog& catalog, util::Diagnostics& diagnostics,
   check_unique_ids(catalog, diagnostics);
   auto chips = catalog.accelerator_ids();
   chips.insert(chips.end(), other_accelerators.begin(), other_accelerators.end());
-  if (catalog.constants)
+  if (catalog.constants) {
     for (const auto& [chip, _] : catalog.constants->per_chip)
       if (std::find(chips.begin(), chips.end(), chip) == chips.end())
         diagnostics.error(catalog.constants->file, util::json_pointer_append("/chips", chip),
                           fmt::format("unknown accelerator \"{}\"{}", chip, util::did_you_mean(chip, chips)));
+    for (const auto& [id, family] : catalog.constants->families)
+      for (std::size_t i = 0; i < family.chips.size(); ++i)
+        if (std::find(chips.begin(), chips.end(), family.chips[i]) == chips.end())
+          diagnostics.error(catalog.constants->file,
+                            util::json_pointer_append(util::json_pointer_append("/families", id) + "/chips", i),
+                            fmt::format("unknown accelerator \"{}\"{}", family.chips[i],
+                                        util::did_you_mean(family.chips[i], chips)));
+  }
   for (const auto& s : catalog.systems) {
     if (std::find(chips.begin(), chips.end(), s.accelerator) == chips.end())
       diagnostics.error(s.file, "/accelerator",

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "specs/sourced.h"
 
@@ -27,6 +28,11 @@ enum class Constant {
   failure_rate_per_chip_hour,     // unexpected job interruptions per chip-hour
   restart_minutes,                // to detect a failure, swap the node and restart the job
   checkpoint_minutes,             // training stalls while a checkpoint is written
+  layer_fixed_us,                 // serving: fixed time per layer per forward step (launches or graph replay, syncs)
+  grouped_gemm_half_rows,         // serving: rows per expert at which a grouped expert GEMM runs at half efficiency
+  ep_hot_expert_imbalance,        // serving: max/mean tokens per EP rank from skewed routing, engine's balancer on
+  prefill_tokens_per_device,      // serving: prompt tokens one device processes per prefill pass
+  serving_workspace_gib,          // serving: per chip, graph capture, communication buffers and workspace
   count
 };
 
@@ -41,13 +47,33 @@ inline constexpr std::size_t kConstantCount = static_cast<std::size_t>(Constant:
 // One row per constant: its key, accepted range and unit.
 const std::array<ConstantInfo, kConstantCount>& constant_table();
 
+using ConstantOverrides = std::array<std::optional<Sourced>, kConstantCount>;
+
+// A chip family: chips of one architecture and vendor software stack
+// (hopper, blackwell, cdna3, ascend, ...). A constant measured on one member
+// applies to all of them unless a chip overrides it.
+struct ChipFamily {
+  std::string id;
+  std::string description;
+  std::vector<std::string> chips;           // accelerator ids
+  std::vector<std::string> serving_cases;   // published serving runs on this family the model is checked on
+  ConstantOverrides overrides;
+};
+
 struct ModelConstants {
   std::string file;
   std::array<Sourced, kConstantCount> defaults;
-  std::map<std::string, std::array<std::optional<Sourced>, kConstantCount>, std::less<>> per_chip;
+  std::map<std::string, ConstantOverrides, std::less<>> per_chip;
+  std::map<std::string, ChipFamily, std::less<>> families;
 
-  // The chip's override when there is one, else the default.
+  // The family a chip belongs to, or nullptr.
+  const ChipFamily* family_of(std::string_view chip_id) const;
+  // The chip's override when there is one, else its family's, else the default.
   const Sourced& get(Constant c, std::string_view chip_id) const;
+  // One sentence for `specs show` and the estimate's notes: the chip's family
+  // and the published serving runs the model is checked on for it, or that
+  // there are none and its serving constants are estimates.
+  std::string serving_measurement(std::string_view chip_id) const;
   double value(Constant c, std::string_view chip_id) const { return get(c, chip_id).value; }
 };
 

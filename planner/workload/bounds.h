@@ -32,5 +32,8 @@ inline const Range kRequestTokens{1, 10'000'000};  // prompt or generated tokens
 inline const Range kDemand{0, 1e12, true};         // output tokens/s or requests/s for the whole service
 inline const Range kLatencyMs{0, 1e6, true};       // TTFT and TPOT targets in ms; 1e6 ms is 17 minutes
 inline const Range kTokensPerStep{1, 8};           // speculative decoding; DeepSeek-V3's MTP reports 1.8
+inline const Range kDraftTokens{0, 16};            // tokens drafted per step; DeepSeek-V3's MTP drafts 1
+inline const Range kDraftLayers{0, 1'000};         // layers a drafted token costs; DeepSeek-V3's MTP: 1
+inline const Range kHitRate{0, 1};                 // prefix-cache hit rate, a fraction
 
 }  // namespace planner::workload::bounds

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <vector>
 
 #include <fmt/format.h>
@@ -22,8 +23,10 @@ namespace {
 // Keys that only one kind of workload reads; the other kind reports them.
 const std::vector<std::string> kTrainingKeys = {"seq_len", "global_batch_tokens", "tokens", "deadline_days",
                                                 "flash_attention"};
-const std::vector<std::string> kInferenceKeys = {"input_tokens", "output_tokens", "demand", "slo",
-                                                 "tokens_per_step"};
+const std::vector<std::string> kInferenceKeys = {"input_tokens",   "output_tokens",         "demand",
+                                                 "slo",            "tokens_per_step",       "draft_tokens",
+                                                 "draft_layers",   "prefix_cache_hit_rate", "kv_precision",
+                                                 "expert_precision"};
 
 template <typename Enum, std::size_t N>
 std::vector<std::string> names(const std::array<Enum, N>& values) {
@@ -209,6 +212,16 @@ void read_inference(ObjectReader& r, InferenceJob& j) {
     slo->finish();
   }
   j.tokens_per_step = r.number("tokens_per_step", Presence::optional, b::kTokensPerStep).value_or(1.0);
+  const int least_drafts = static_cast<int>(std::ceil(j.tokens_per_step)) - 1;
+  j.draft_tokens = r.has("draft_tokens") ? read_int(r, "draft_tokens", b::kDraftTokens) : least_drafts;
+  if (j.draft_tokens < least_drafts)
+    r.error_at("draft_tokens", fmt::format("expected at least {} for tokens_per_step {} (a step accepts at most "
+                                           "1 + draft_tokens tokens), got {}",
+                                           least_drafts, util::format_number(j.tokens_per_step), j.draft_tokens));
+  j.draft_layers = r.number("draft_layers", Presence::optional, b::kDraftLayers).value_or(1.0);
+  j.prefix_cache_hit_rate = r.number("prefix_cache_hit_rate", Presence::optional, b::kHitRate).value_or(0.0);
+  j.kv_precision = read_enum(r, "kv_precision", Presence::optional, kPrecisions).value_or(specs::Precision::bf16);
+  j.expert_precision = read_enum(r, "expert_precision", Presence::optional, kPrecisions);
 }
 
 // Reports the keys that belong to the other kind of workload.

@@ -74,6 +74,22 @@ struct InferenceJob {
   // Speculative decoding (multi-token prediction): mean tokens accepted per
   // decode step, >= 1. DeepSeek-V3's MTP reports 1.8 (85-90% acceptance).
   double tokens_per_step = 1.0;
+  // Tokens the draft (MTP module or draft model) proposes per step; each
+  // step verifies 1 + draft_tokens tokens per sequence. Default: the
+  // smallest count that can reach tokens_per_step, ceil(tokens_per_step) - 1.
+  int draft_tokens = 0;
+  // Transformer layers the draft runs per drafted token, as a fraction of
+  // one layer of the main model: DeepSeek-V3's MTP module is one layer (1).
+  double draft_layers = 1;
+  // Fraction of prompt tokens found in the prefix cache (their KV reused,
+  // no prefill compute); 0 without a prefix cache.
+  double prefix_cache_hit_rate = 0;
+  // KV-cache precision: engines keep the KV cache at BF16 unless told
+  // otherwise (vLLM and SGLang kv_cache_dtype "auto"), whatever the weights.
+  specs::Precision kv_precision = specs::Precision::bf16;
+  // Precision of the routed experts' weights when it differs from the
+  // workload's (FP4 experts with FP8 attention); unset: the workload's.
+  std::optional<specs::Precision> expert_precision;
 };
 
 struct Workload {
