@@ -52,7 +52,7 @@ std::string ModelConstants::serving_measurement(std::string_view chip_id) const 
   if (!family)
     return "no chip family in the model constants: every constant is the default; no published serving run checks it";
   if (family->serving_cases.empty())
-    return "family " + family->id + ": no published serving run on this family is in the calibration; its serving numbers rest on estimates";
+    return fmt::format("family {}: no published serving run on this family is in the calibration; its serving numbers rest on estimates", family->id);
   return fmt::format("family {}: serving checked on {}", family->id, fmt::join(family->serving_cases, ", "));
 }
 
@@ -96,7 +96,7 @@ void read_families(ObjectReader& r, const util::Json& node, ModelConstants& out)
     family.serving_cases = read_strings(*f, "serving_cases", Presence::optional);
     for (const auto& chip : family.chips)
       if (const auto [it, fresh] = family_of_chip.emplace(chip, id); !fresh)
-        f->error_at("chips", "chip \"" + chip + "\" is already in family \"" + it->second + "\"");
+        f->error_at("chips", fmt::format("chip \"{}\" is already in family \"{}\"", chip, it->second));
     family.overrides = read_overrides(*f);
     f->finish();
     out.families.emplace(id, std::move(family));
