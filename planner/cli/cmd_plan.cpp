@@ -189,6 +189,7 @@ int run_plan(Context& ctx, bool compare) {
                              : ctx.vm["workloads"].as<std::vector<std::string>>();
   if (!read_request(ctx, *catalog, files, loaded, request)) return kExitUsage;
   if (compare) {
+    request.serve_where_users_are = false;
     if (ctx.vm.count("site")) {
       const auto& id = ctx.vm["site"].as<std::string>();
       if (!catalog->find_site(id)) {  // named here, not as make_plan's "--sites"

@@ -71,8 +71,13 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
     for (const auto& [reason, where] : by_reason)
       reasons += fmt::format("\n    {} ({}{})", reason, where.front(),
                              where.size() > 1 ? fmt::format(" and {} more", where.size() - 1) : "");
-    out.binding.push_back(
-        fmt::format("workload {}: no chip at any site can run it:{}", request.workloads[w].name, reasons));
+    if (by_reason.empty())
+      out.binding.push_back(fmt::format("workload {}: no site to consider: its \"sites\", --sites and the "
+                                        "countries of its users leave none",
+                                        request.workloads[w].name));
+    else
+      out.binding.push_back(
+          fmt::format("workload {}: no chip at any site can run it:{}", request.workloads[w].name, reasons));
   }
   if (workload_blocked) {
     for (std::size_t w = 0; w < request.workloads.size(); ++w) {

@@ -113,27 +113,30 @@ std::optional<FleetSolution> solve_one_step_each(const FleetProblem& p) {
   return FleetSolution{true, true, true, steps, value, value, 0};
 }
 
-// Fewest options per workload at no worse objective: a workload split over
+// Ties broken the same way every time: cost, then fewest options (sites and
+// chip types) per workload, then the first option id. A workload split over
 // several options (10,600 chips at one site plus 24 at another) is moved
 // whole onto one of them when that meets every limit and costs no more than
-// the solver's gap allows. Options are tried in index order (the plan's
-// candidates are sorted by chip and site id), so ties go to the first id.
-void consolidate(const FleetProblem& p, FleetSolution& s) {
+// the solver's gap allows; a workload on one option moves to an earlier one
+// (the plan's options are sorted by chip and site id) that costs the same.
+void break_ties(const FleetProblem& p, FleetSolution& s) {
   for (std::size_t w = 0; w < p.demand.size(); ++w) {
     std::vector<std::size_t> used;
     for (std::size_t i = 0; i < p.options.size(); ++i)
       if (static_cast<std::size_t>(p.options[i].workload) == w && s.steps[i] > 0) used.push_back(i);
-    if (used.size() < 2) continue;
+    if (used.empty()) continue;
+    const double slack = (used.size() > 1 ? kOptimalityGap : 1e-9) * std::fabs(s.objective);
     for (std::size_t i = 0; i < p.options.size(); ++i) {
       const auto& o = p.options[i];
       if (static_cast<std::size_t>(o.workload) != w || o.supply_per_step <= 0) continue;
+      if (used.size() == 1 && i >= used.front()) break;
       const auto need = static_cast<long long>(std::ceil(p.demand[w] / o.supply_per_step - kTolerance));
       if (need > o.max_steps) continue;
       auto steps = s.steps;
       for (const auto u : used) steps[u] = 0;
       steps[i] = std::max(need, 0LL);
       const double value = objective_of(p, steps);
-      if (value <= s.objective + kOptimalityGap * std::fabs(s.objective) && satisfies(p, steps)) {
+      if (value <= s.objective + slack && satisfies(p, steps)) {
         s.steps = steps;
         s.objective = value;
         break;
@@ -220,7 +223,7 @@ FleetSolution solve_fleet(const FleetProblem& p, const SolveOptions& options) {
   for (int i = 0; i < n; ++i) out.steps[static_cast<std::size_t>(i)] = std::llround(x[i]);
   out.feasible = satisfies(p, out.steps);
   out.objective = objective_of(p, out.steps);
-  if (out.feasible) consolidate(p, out);
+  if (out.feasible) break_ties(p, out);
   out.best_bound = std::min(out.best_bound, out.objective);
   out.gap = out.objective != 0 ? (out.objective - out.best_bound) / std::fabs(out.objective) : 0;
   return out;

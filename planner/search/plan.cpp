@@ -173,6 +173,33 @@ bool allows_chip(const workload::Workload& w, const ChipChoice& choice) {
   });
 }
 
+// The countries a serving workload's users are in: its users_in, or the buyer's.
+std::vector<std::string> users_countries(const PlanRequest& r, const workload::Workload& w) {
+  return w.inference.users_in.empty() ? std::vector<std::string>{r.buyer.country} : w.inference.users_in;
+}
+
+// A serving workload is served from sites in its users' countries, unless it
+// may be served from abroad or the request compares at one named site.
+bool serves_users(const PlanRequest& r, const workload::Workload& w, const specs::Site& site) {
+  if (w.kind != workload::Kind::inference || w.inference.serve_abroad || !r.serve_where_users_are) return true;
+  const auto where = users_countries(r, w);
+  return std::find(where.begin(), where.end(), site.country) != where.end();
+}
+
+// What the plan assumed about where a serving workload's users are.
+std::optional<std::string> users_note(const PlanRequest& r, const workload::Workload& w) {
+  if (w.kind != workload::Kind::inference || !r.serve_where_users_are) return std::nullopt;
+  const auto& users = w.inference.users_in;
+  if (w.inference.serve_abroad)
+    return fmt::format("{}: users in {}, served from any country (serve_abroad)", w.name,
+                       users.empty() ? r.buyer.country : fmt::format("{}", fmt::join(users, ", ")));
+  if (users.empty())
+    return fmt::format("{}: users assumed in {}, the buyer's country (no users_in): served from sites there; "
+                       "\"serve_abroad\": true allows sites elsewhere",
+                       w.name, r.buyer.country);
+  return fmt::format("{}: served from sites in {}, where its users are (users_in)", w.name, fmt::join(users, ", "));
+}
+
 }  // namespace
 
 std::string_view to_string(Objective o) {
@@ -291,9 +318,11 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
       const Sized sized = request.sizing_cache ? request.sizing_cache->get(catalog, request, w, choice)
                                                : size_one(catalog, request, wl, choice);
       for (const auto* site : sites)
-        if (wl.sites.empty() || std::find(wl.sites.begin(), wl.sites.end(), site->id) != wl.sites.end())
+        if ((wl.sites.empty() || std::find(wl.sites.begin(), wl.sites.end(), site->id) != wl.sites.end()) &&
+            serves_users(request, wl, *site))
           out.candidates.push_back(price(request, static_cast<int>(w), sized, *site));
     }
+    if (auto note = users_note(request, wl)) out.notes.push_back(*note);
   }
   if (request.price_only) return out;
   const Model model = build_model(catalog, request, out.candidates, sites);

@@ -53,6 +53,9 @@ struct PlanRequest {
   // chosen (a break-even compares two candidates' prices).
   bool price_only = false;
   bool verbose_solver = false;  // let CBC print its log (--verbose)
+  // Serving workloads only at sites in their users' countries (plan); compare
+  // sets it false, as it prices every chip at the one site it is given.
+  bool serve_where_users_are = true;
 };
 
 // A training job without a deadline is sized for this many days.

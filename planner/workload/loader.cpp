@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "specs/loader.h"
+#include "util/countries.h"
 #include "util/spellcheck.h"
 #include "workload/bounds.h"
 
@@ -23,7 +24,7 @@ namespace {
 const std::vector<std::string> kTrainingKeys = {"seq_len", "global_batch_tokens", "tokens", "deadline_days",
                                                 "flash_attention"};
 const std::vector<std::string> kInferenceKeys = {"input_tokens", "output_tokens", "demand", "slo",
-                                                 "tokens_per_step"};
+                                                 "tokens_per_step", "users_in", "serve_abroad"};
 
 template <typename Enum, std::size_t N>
 std::vector<std::string> names(const std::array<Enum, N>& values) {
@@ -199,6 +200,23 @@ void read_demand(ObjectReader& parent, InferenceJob& j) {
   r->finish();
 }
 
+// "users_in": ["CN"] and "serve_abroad": true: where a serving workload's users are.
+void read_users(ObjectReader& r, InferenceJob& j) {
+  j.serve_abroad = r.boolean("serve_abroad", Presence::optional).value_or(false);
+  const Json* list = r.array("users_in", Presence::optional);
+  if (!list) return;
+  if (list->empty()) r.error_at("users_in", "expected at least one country code; leave the key out for the buyer's country");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Json& item = (*list)[i];
+    if (item.is_string() && util::is_country_code(item.get<std::string>())) {
+      j.users_in.push_back(item.get<std::string>());
+      continue;
+    }
+    r.diagnostics().error(r.file(), util::json_pointer_append(r.path_of("users_in"), i),
+                          "expected an ISO 3166-1 alpha-2 country code such as \"CN\", got " + util::describe_json(item));
+  }
+}
+
 void read_inference(ObjectReader& r, InferenceJob& j) {
   j.input_tokens = read_int(r, "input_tokens", b::kRequestTokens);
   j.output_tokens = read_int(r, "output_tokens", b::kRequestTokens);
@@ -209,6 +227,7 @@ void read_inference(ObjectReader& r, InferenceJob& j) {
     slo->finish();
   }
   j.tokens_per_step = r.number("tokens_per_step", Presence::optional, b::kTokensPerStep).value_or(1.0);
+  read_users(r, j);
 }
 
 // Reports the keys that belong to the other kind of workload.

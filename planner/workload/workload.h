@@ -74,6 +74,11 @@ struct InferenceJob {
   // Speculative decoding (multi-token prediction): mean tokens accepted per
   // decode step, >= 1. DeepSeek-V3's MTP reports 1.8 (85-90% acceptance).
   double tokens_per_step = 1.0;
+  // Where the users are (ISO 3166-1 alpha-2 codes): the workload is served
+  // from sites in these countries unless serve_abroad. Empty: the buyer's
+  // country, which the plan states.
+  std::vector<std::string> users_in;
+  bool serve_abroad = false;  // sites in any country may serve these users
 };
 
 struct Workload {
