@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <ostream>
 #include <sstream>
 
@@ -45,7 +46,8 @@ void add_policy_and_cost_options(po::options_description& desc) {
       ("cost-of-capital", po::value<double>()->default_value(0)->value_name("R"), "annual cost of capital, e.g. 0.08")
       ("load-factor", po::value<double>()->default_value(0.8, "0.8")->value_name("F"), "average chip power as a share of TDP")
       ("rent-usd-per-chip-hour", po::value<double>()->value_name("USD"), "rent chips at this price (power included) instead of buying")
-      ("serving-years", po::value<double>()->default_value(1)->value_name("Y"), "horizon over which serving fleets are priced");
+      ("serving-years", po::value<double>()->default_value(1)->value_name("Y"), "horizon over which serving fleets are priced")
+      ("verbose", po::bool_switch(), "let the MILP solver (COIN-OR CBC) print its log to standard output");
 }
 
 bool check_bound(Context& ctx, const char* name, double value, double lo, double hi) {
@@ -54,11 +56,47 @@ bool check_bound(Context& ctx, const char* name, double value, double lo, double
   return false;
 }
 
+namespace {
+
+// A workload given twice (the same file, or two files with one name) would be
+// planned twice with its totals doubled: an input error naming both files.
+bool check_not_duplicate(const workload::Workload& w, const std::string& file,
+                         const std::vector<workload::Workload>& earlier, const std::vector<std::string>& files,
+                         util::Diagnostics& diagnostics) {
+  const auto same_file = [&](const std::string& other) {
+    return std::filesystem::path(other).lexically_normal() == std::filesystem::path(file).lexically_normal();
+  };
+  for (std::size_t i = 0; i < earlier.size(); ++i) {
+    if (same_file(files[i])) {
+      diagnostics.error(file, "", fmt::format("the workload file is given twice (also as {}); each workload is planned "
+                                              "once: give it once",
+                                              files[i]));
+      return false;
+    }
+    if (earlier[i].name == w.name) {
+      diagnostics.error(file, "/name",
+                        fmt::format("workload \"{}\" is also the name of the workload in {}; each workload is planned "
+                                    "once: drop one file or rename one workload",
+                                    w.name, files[i]));
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector<std::string>& workload_files,
                   Loaded& loaded, search::PlanRequest& request) {
   util::Diagnostics diagnostics;
-  for (const auto& file : workload_files)
-    if (auto w = workload::load_workload(ctx.fs, file, diagnostics)) loaded.workloads.push_back(std::move(*w));
+  std::vector<std::string> loaded_from;  // file of each loaded workload
+  for (const auto& file : workload_files) {
+    auto w = workload::load_workload(ctx.fs, file, diagnostics);
+    if (!w) continue;
+    if (!check_not_duplicate(*w, file, loaded.workloads, loaded_from, diagnostics)) continue;
+    loaded.workloads.push_back(std::move(*w));
+    loaded_from.push_back(file);
+  }
   // A workload's own chips and sites must exist.
   const auto chip_ids = catalog.chip_ids();
   const auto site_ids = catalog.site_ids();
@@ -115,6 +153,7 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
   a.cost_of_capital = vm["cost-of-capital"].as<double>();
   a.load_factor = vm["load-factor"].as<double>();
   request.serving_years = vm["serving-years"].as<double>();
+  request.verbose_solver = vm["verbose"].as<bool>();
   bool ok = check_bound(ctx, "chip-life-years", a.chip_life_years, 0.5, 30) &&
             check_bound(ctx, "building-life-years", a.building_life_years, 1, 100) &&
             check_bound(ctx, "cost-of-capital", a.cost_of_capital, 0, 1) &&
@@ -150,6 +189,7 @@ int run_plan(Context& ctx, bool compare) {
                              : ctx.vm["workloads"].as<std::vector<std::string>>();
   if (!read_request(ctx, *catalog, files, loaded, request)) return kExitUsage;
   if (compare) {
+    request.serve_where_users_are = false;
     if (ctx.vm.count("site")) {
       const auto& id = ctx.vm["site"].as<std::string>();
       if (!catalog->find_site(id)) {  // named here, not as make_plan's "--sites"

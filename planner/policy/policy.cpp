@@ -71,6 +71,11 @@ bool reaches(const RuleSet& set, const specs::Accelerator& chip, std::string_vie
   return set.issuer == site_country || chip.origin_country != site_country;
 }
 
+// A cap is an export quota: it counts the chips its issuer exports, those made
+// in the issuer's country (a US quota does not count a Huawei Ascend, which
+// US rules may bar but whose shipments the US does not license).
+bool counts_toward(const RuleSet& set, const specs::Accelerator& chip) { return chip.origin_country == set.issuer; }
+
 bool buyer_matches(const CountrySelector& buyers, const Buyer& buyer) {
   if (buyers.state_funded && *buyers.state_funded != buyer.state_funded) return false;
   return buyers.contains(buyer.country);
@@ -188,7 +193,7 @@ Decision decide(const Scenario& scenario, const specs::Accelerator& chip, const 
     }
     for (const auto& cap : set.caps)
       if (buyer_matches(cap.buyers, buyer) && cap.sites.contains(site_country) &&
-          cap.chips.matches(chip, site_country) && reaches(set, chip, site_country))
+          cap.chips.matches(chip, site_country) && reaches(set, chip, site_country) && counts_toward(set, chip))
         notes.push_back(fmt::format("{} (cap): {}", cap.id, cap.text));
   }
   Decision d;
@@ -208,7 +213,7 @@ std::vector<std::pair<std::string, double>> weigh(const RuleSet& set, const Cap&
   std::vector<std::pair<std::string, double>> out;
   for (const auto* chip : chips) {
     const bool counts = std::any_of(countries.begin(), countries.end(), [&](const std::string& c) {
-      return cap.chips.matches(*chip, c) && reaches(set, *chip, c);
+      return cap.chips.matches(*chip, c) && reaches(set, *chip, c) && counts_toward(set, *chip);
     });
     if (counts) out.emplace_back(chip->id, cap_weight(cap, *chip));
   }

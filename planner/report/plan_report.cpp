@@ -106,6 +106,34 @@ std::string header_line(const search::PlanRequest& r, const search::PlanResult& 
                          : fmt::format(", chips written off over {} years", r.assumptions.chip_life_years));
 }
 
+Json quotas_json(const search::PlanResult& plan) {
+  Json out = Json::array();
+  for (const auto& q : plan.quotas)
+    out.push_back({{"id", q.id}, {"text", q.text}, {"unit", q.unit}, {"used", q.used}, {"limit", q.limit},
+                   {"above", std::string(policy::to_string(q.above))}, {"over", q.over}});
+  return out;
+}
+
+Json solver_json(const search::PlanResult& plan) {
+  const auto& s = plan.solve;
+  return {{"solved", s.solved}, {"proven_optimal", s.proven_optimal}, {"gap", s.gap}, {"best_bound", s.best_bound},
+          {"time_limit_s", s.seconds}};
+}
+
+// Lines under a plan: quota use, what the plan assumed, how well it was solved.
+std::string plan_footer(const search::PlanResult& plan) {
+  std::string out;
+  for (const auto& q : plan.quotas)
+    out += fmt::format("quota: {}: {} of {} {} used{}\n", q.text, grouped(q.used), grouped(q.limit), q.unit,
+                       q.over ? " (beyond the licence-free allowance: needs a licence)" : "");
+  for (const auto& n : plan.notes) out += "note: " + n + "\n";
+  const auto& s = plan.solve;
+  out += s.proven_optimal ? fmt::format("solver: proven optimal within a {}% gap\n", fixed(s.gap * 100, 3))
+                          : fmt::format("solver: best plan found by the time limit, not proven optimal (gap {}%)\n",
+                                        fixed(s.gap * 100, 3));
+  return out;
+}
+
 }  // namespace
 
 std::vector<const Candidate*> best_chip_options(const search::PlanResult& plan) { return best_per_chip(plan); }
@@ -123,7 +151,7 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
               {"system", c.system},
               {"site", c.site},
               {"domestic", c.domestic},
-              {"verdict", std::string(policy::to_string(c.verdict))},
+              {"verdict", std::string(policy::to_string(chosen.verdict))},
               {"count", chosen.count},
               {"layout", c.layout},
               {"precision", std::string(specs::to_string(c.precision))},
@@ -152,13 +180,17 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
           {"binding", plan.binding},
           {"ways_out", plan.ways_out},
           {"explanations", explanations_json(r, plan)},
+          {"quotas", quotas_json(plan)},
+          {"solver", solver_json(plan)},
+          {"notes", plan.notes},
           {"candidates", std::move(candidates)}};
 }
 
 std::string plan_table(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
   std::string out = header_line(r, plan, h);
   if (!plan.feasible) {
-    out += "\nNo plan meets the request.\n";
+    out += plan.solve.solved ? "\nNo plan meets the request.\n" : "\nNo plan found in time.\n";
+    for (const auto& n : plan.notes) out += "  note: " + n + "\n";
     for (const auto& b : plan.binding) out += "  binds: " + b + "\n";
     for (const auto& w : plan.ways_out) out += "  way out: " + w + "\n";
     return out;
@@ -178,6 +210,7 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
   out += "\n" + t.render();
   out += fmt::format("\ntotal: capex {} M$, TCO {} M$, {} MW\n", musd(plan.total_capex_usd), musd(plan.total_tco_usd),
                      fixed(plan.total_power_mw, 1));
+  out += plan_footer(plan);
   for (const auto& chosen : plan.chosen) {
     const auto& c = plan.candidates[chosen.candidate];
     out += fmt::format("{} on {} at {}:\n", r.workloads[static_cast<std::size_t>(c.workload)].name, chip_label(c), c.site);

@@ -1,9 +1,14 @@
 #include "search/fleet.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <mutex>
 #include <optional>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
@@ -12,6 +17,12 @@
 
 namespace planner::search {
 
+double constraint_load(const FleetConstraint& c, const std::vector<long long>& steps) {
+  double sum = 0;
+  for (const auto& [option, coefficient] : c.terms) sum += coefficient * static_cast<double>(steps[static_cast<std::size_t>(option)]);
+  return sum;
+}
+
 namespace {
 
 // Supply and load comparisons tolerate rounding in the solver's doubles.
@@ -19,7 +30,35 @@ constexpr double kTolerance = 1e-6;
 // Relative gap at which branch and bound stops, and its time limit; a plan
 // found by the limit is returned with proven_optimal = false.
 constexpr double kOptimalityGap = 1e-4;
-constexpr double kMaximumSeconds = 10;
+
+// While alive, file descriptors 1 and 2 go to /dev/null: CBC and CGL print
+// some messages ("3046 slacks added") straight to stdout whatever the log
+// level, which would break --format json.
+class Silence {
+ public:
+  Silence() {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    if (null_fd < 0) return;
+    saved_out_ = ::dup(1);
+    saved_err_ = ::dup(2);
+    ::dup2(null_fd, 1);
+    ::dup2(null_fd, 2);
+    ::close(null_fd);
+  }
+  ~Silence() {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    if (saved_out_ >= 0) ::dup2(saved_out_, 1), ::close(saved_out_);
+    if (saved_err_ >= 0) ::dup2(saved_err_, 2), ::close(saved_err_);
+  }
+  Silence(const Silence&) = delete;
+  Silence& operator=(const Silence&) = delete;
+
+ private:
+  int saved_out_ = -1, saved_err_ = -1;
+};
 
 bool satisfies(const FleetProblem& p, const std::vector<long long>& steps) {
   std::vector<double> supply(p.demand.size(), 0.0);
@@ -67,24 +106,54 @@ std::optional<FleetSolution> solve_one_step_each(const FleetProblem& p) {
   }
   for (std::size_t w = 0; w < best.size(); ++w) {
     if (best[w] >= 0) steps[static_cast<std::size_t>(best[w])] = 1;
-    else if (p.demand[w] > 0) return FleetSolution{false, true, {}, 0};  // no option of this workload fits alone
+    else if (p.demand[w] > 0) return FleetSolution{false, true, true, {}, 0, 0, 0};  // no option of this workload fits alone
   }
   if (!satisfies(p, steps)) return std::nullopt;
-  return FleetSolution{true, true, steps, objective_of(p, steps)};
+  const double value = objective_of(p, steps);
+  return FleetSolution{true, true, true, steps, value, value, 0};
+}
+
+// Ties broken the same way every time: cost, then fewest options (sites and
+// chip types) per workload, then the first option id. A workload split over
+// several options (10,600 chips at one site plus 24 at another) is moved
+// whole onto one of them when that meets every limit and costs no more than
+// the solver's gap allows; a workload on one option moves to an earlier one
+// (the plan's options are sorted by chip and site id) that costs the same.
+void break_ties(const FleetProblem& p, FleetSolution& s) {
+  for (std::size_t w = 0; w < p.demand.size(); ++w) {
+    std::vector<std::size_t> used;
+    for (std::size_t i = 0; i < p.options.size(); ++i)
+      if (static_cast<std::size_t>(p.options[i].workload) == w && s.steps[i] > 0) used.push_back(i);
+    if (used.empty()) continue;
+    const double slack = (used.size() > 1 ? kOptimalityGap : 1e-9) * std::fabs(s.objective);
+    for (std::size_t i = 0; i < p.options.size(); ++i) {
+      const auto& o = p.options[i];
+      if (static_cast<std::size_t>(o.workload) != w || o.supply_per_step <= 0) continue;
+      if (used.size() == 1 && i >= used.front()) break;
+      const auto need = static_cast<long long>(std::ceil(p.demand[w] / o.supply_per_step - kTolerance));
+      if (need > o.max_steps) continue;
+      auto steps = s.steps;
+      for (const auto u : used) steps[u] = 0;
+      steps[i] = std::max(need, 0LL);
+      const double value = objective_of(p, steps);
+      if (value <= s.objective + slack && satisfies(p, steps)) {
+        s.steps = steps;
+        s.objective = value;
+        break;
+      }
+    }
+  }
 }
 
 }  // namespace
 
-double constraint_load(const FleetConstraint& c, const std::vector<long long>& steps) {
-  double sum = 0;
-  for (const auto& [option, coefficient] : c.terms) sum += coefficient * static_cast<double>(steps[static_cast<std::size_t>(option)]);
-  return sum;
-}
-
-FleetSolution solve_fleet(const FleetProblem& p) {
+FleetSolution solve_fleet(const FleetProblem& p, const SolveOptions& options) {
   FleetSolution out;
   const int n = static_cast<int>(p.options.size());
-  if (n == 0) return out;
+  if (n == 0) {  // no option at all: infeasible, and known to be
+    out.solved = true;
+    return out;
+  }
   if (auto quick = solve_one_step_each(p)) return *quick;
   CoinPackedMatrix matrix(false, 0, 0);
   matrix.setDimensions(0, n);
@@ -131,18 +200,32 @@ FleetSolution solve_fleet(const FleetProblem& p) {
   // makes branch and bound crawl through near-equal roundings.
   // CbcMain1 runs CBC's standard strategy (preprocessing, cut generators,
   // heuristics), which plain branchAndBound() leaves out.
-  CbcMain0(model);
-  const std::string seconds = std::to_string(kMaximumSeconds);
+  const std::string seconds = std::to_string(std::max(0.05, options.max_seconds));
   const std::string gap = std::to_string(kOptimalityGap);
-  const char* argv[] = {"clusterplan", "-log", "0", "-sec", seconds.c_str(), "-ratio", gap.c_str(), "-solve", "-quit"};
-  CbcMain1(static_cast<int>(std::size(argv)), argv, model);
-  if (!model.bestSolution()) return out;
+  const std::string log = options.verbose ? "1" : "0";
+  const char* argv[] = {"clusterplan", "-log", log.c_str(), "-sec", seconds.c_str(), "-ratio", gap.c_str(), "-solve", "-quit"};
+  {
+    std::optional<Silence> quiet;
+    if (!options.verbose) quiet.emplace();
+    CbcMain0(model);
+    CbcMain1(static_cast<int>(std::size(argv)), argv, model);
+  }
+  out.best_bound = model.getBestPossibleObjValue();
+  if (!model.bestSolution()) {
+    // Proven infeasible, or stopped by the time limit before any plan.
+    out.solved = !model.isSecondsLimitReached();
+    return out;
+  }
+  out.solved = true;
   out.proven_optimal = model.isProvenOptimal();
   const double* x = model.bestSolution();
   out.steps.resize(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) out.steps[static_cast<std::size_t>(i)] = std::llround(x[i]);
   out.feasible = satisfies(p, out.steps);
   out.objective = objective_of(p, out.steps);
+  if (out.feasible) break_ties(p, out);
+  out.best_bound = std::min(out.best_bound, out.objective);
+  out.gap = out.objective != 0 ? (out.objective - out.best_bound) / std::fabs(out.objective) : 0;
   return out;
 }
 
@@ -152,7 +235,7 @@ FleetSolution brute_force_fleet(const FleetProblem& p) {
   for (;;) {
     if (satisfies(p, steps)) {
       const double value = objective_of(p, steps);
-      if (!best.feasible || value < best.objective - kTolerance) best = {true, true, steps, value};
+      if (!best.feasible || value < best.objective - kTolerance) best = {true, true, true, steps, value, value, 0};
     }
     std::size_t i = 0;  // odometer over every combination
     while (i < steps.size() && steps[i] == p.options[i].max_steps) steps[i++] = 0;

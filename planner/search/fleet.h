@@ -41,12 +41,25 @@ struct FleetProblem {
 
 struct FleetSolution {
   bool feasible = false;
+  // A plan was found or the program proven infeasible; false when the time
+  // limit came first with no plan, so nothing is known either way.
+  bool solved = false;
   bool proven_optimal = false;  // within the 0.01% gap; false when the time limit cut the search
   std::vector<long long> steps;  // per option
   double objective = 0;
+  double best_bound = 0;  // CBC's lower bound on the objective
+  double gap = 0;         // (objective - best_bound) / |objective|, when feasible
 };
 
-FleetSolution solve_fleet(const FleetProblem& problem);
+struct SolveOptions {
+  double max_seconds = 10;  // CBC's time limit
+  bool verbose = false;     // let CBC print its log to stdout
+};
+
+// The time limit of one solve, seconds.
+inline constexpr double kFleetSolveSeconds = 10;
+
+FleetSolution solve_fleet(const FleetProblem& problem, const SolveOptions& options = {});
 // Exhaustive, for tests: every combination of steps up to max_steps. Its
 // answers are exact; solve_fleet's are within 0.01% of them.
 FleetSolution brute_force_fleet(const FleetProblem& problem);

@@ -10,7 +10,8 @@
 #include <fmt/format.h>
 
 #include "perf/hardware.h"
-#include "search/fleet.h"
+#include "search/explain.h"
+#include "search/plan_model.h"
 #include "util/json_reader.h"
 #include "util/spellcheck.h"
 
@@ -35,11 +36,6 @@ struct Sized {
   TrainingSizing training;
   ServingSizing serving;
 };
-
-double deadline_of(const PlanRequest& r, const workload::Workload& w) {
-  if (r.deadline_days) return *r.deadline_days;
-  return w.training.deadline_days.value_or(kDefaultDeadlineDays);
-}
 
 Sized size_one(const specs::Catalog& catalog, const PlanRequest& request, const workload::Workload& w,
                const ChipChoice& choice) {
@@ -169,86 +165,6 @@ Candidate price(const PlanRequest& request, int wi, const Sized& s, const specs:
   return c;
 }
 
-struct Model {
-  FleetProblem problem;
-  std::vector<std::size_t> option_candidate;  // option index -> candidate index
-};
-
-Model build_model(const specs::Catalog& catalog, const PlanRequest& request, const std::vector<Candidate>& candidates,
-                  const std::vector<const specs::Site*>& sites) {
-  Model m;
-  for (const auto& w : request.workloads)
-    m.problem.demand.push_back(w.kind == workload::Kind::training ? 1.0 : w.demanded_output_tokens_per_s());
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    const auto& c = candidates[i];
-    if (!c.usable) continue;
-    const bool training = request.workloads[static_cast<std::size_t>(c.workload)].kind == workload::Kind::training;
-    const long long steps = training ? 1 : c.count / c.step_chips;
-    FleetOption o;
-    o.workload = c.workload;
-    o.max_steps = steps;
-    o.supply_per_step = training ? 1.0 : c.output_tokens_per_s / static_cast<double>(steps);
-    o.objective_per_step = c.objective / static_cast<double>(steps);
-    o.label = fmt::format("{} at {}", c.system.empty() ? c.chip : c.system, c.site);
-    m.problem.options.push_back(o);
-    m.option_candidate.push_back(i);
-  }
-  auto per_step = [&](std::size_t option, double total) {
-    return total / static_cast<double>(m.problem.options[option].max_steps);
-  };
-  // Power per site, and for the whole plan.
-  for (const auto* site : sites) {
-    FleetConstraint c{"site-power/" + site->id,
-                      fmt::format("power available at {} ({:.0f} MW)", site->id, site->power_available_mw.value),
-                      site->power_available_mw.value, {}, "MW", LimitKind::site_power};
-    for (std::size_t o = 0; o < m.option_candidate.size(); ++o)
-      if (candidates[m.option_candidate[o]].site == site->id)
-        c.terms.push_back({static_cast<int>(o), per_step(o, candidates[m.option_candidate[o]].cost.power_mw)});
-    if (!c.terms.empty()) m.problem.constraints.push_back(std::move(c));
-  }
-  auto whole_plan = [&](LimitKind kind, std::string id, std::string text, double limit, std::string unit, auto field) {
-    FleetConstraint c{std::move(id), std::move(text), limit, {}, std::move(unit), kind};
-    for (std::size_t o = 0; o < m.option_candidate.size(); ++o)
-      c.terms.push_back({static_cast<int>(o), per_step(o, field(candidates[m.option_candidate[o]].cost))});
-    m.problem.constraints.push_back(std::move(c));
-  };
-  if (request.max_mw)
-    whole_plan(LimitKind::max_mw, "max-mw", fmt::format("--max-mw {} MW for the whole plan", util::format_number(*request.max_mw)),
-               *request.max_mw, "MW",
-               [](const cost::Cost& k) { return k.power_mw; });
-  if (request.budget_usd)
-    whole_plan(LimitKind::budget, "budget", fmt::format("--budget-usd {} of capital (rent when renting)", grouped(*request.budget_usd)),
-               *request.budget_usd, "USD", [](const cost::Cost& k) { return k.capex_usd + k.rental_usd_per_year; });
-  // Policy caps and quotas that are hard limits.
-  if (request.scenario) {
-    std::vector<const specs::Accelerator*> chips;
-    std::set<std::string> seen;
-    for (const auto& c : candidates)
-      if (seen.insert(c.chip).second) chips.push_back(catalog.find_accelerator(c.chip));
-    std::vector<std::string> countries;
-    for (const auto* s : sites) countries.push_back(s->country);
-    std::sort(countries.begin(), countries.end());
-    countries.erase(std::unique(countries.begin(), countries.end()), countries.end());
-    for (const auto& cap : policy::caps(*request.scenario, request.buyer, chips, countries)) {
-      if (cap.above_limit != policy::Verdict::banned) continue;
-      FleetConstraint c{cap.id, cap.text, cap.limit, {}, cap.unit == "h100_equivalents" ? "H100-equivalents" : cap.unit == "tpp" ? "TPP" : "chips"};
-      for (std::size_t o = 0; o < m.option_candidate.size(); ++o) {
-        const auto& cand = candidates[m.option_candidate[o]];
-        const bool here = std::find(cap.site_countries.begin(), cap.site_countries.end(), cand.site_country) !=
-                          cap.site_countries.end();
-        if (!here) continue;
-        for (const auto& [chip, weight] : cap.chip_weights)
-          if (chip == cand.chip)
-            c.terms.push_back({static_cast<int>(o), weight * static_cast<double>(cand.step_chips)});
-      }
-      if (!c.terms.empty()) m.problem.constraints.push_back(std::move(c));
-    }
-  }
-  return m;
-}
-
-std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : c.system; }
-
 // A workload's own "chips" list, when it has one, names the chip or its system.
 bool allows_chip(const workload::Workload& w, const ChipChoice& choice) {
   if (w.chips.empty()) return true;
@@ -257,153 +173,31 @@ bool allows_chip(const workload::Workload& w, const ChipChoice& choice) {
   });
 }
 
-// An amount in a limit's unit: megawatts to a tenth (a 0.5 MW limit is not
-// "0"), other units whole, with thousands separators.
-std::string limit_amount(const FleetConstraint& c, double value) {
-  return c.kind == LimitKind::site_power || c.kind == LimitKind::max_mw ? fmt::format("{:.1f}", value) : grouped(value);
+// The countries a serving workload's users are in: its users_in, or the buyer's.
+std::vector<std::string> users_countries(const PlanRequest& r, const workload::Workload& w) {
+  return w.inference.users_in.empty() ? std::vector<std::string>{r.buyer.country} : w.inference.users_in;
 }
 
-// For each option left out although alone it beats what was chosen for its
-// workload, the coupled limit that kept it out: the first it would break on
-// its own, else the limits it shares with the chosen options.
-void explain_unchosen(const Model& m, const std::vector<long long>& steps, std::vector<Candidate>& candidates) {
-  const auto& options = m.problem.options;
-  std::vector<double> chosen_objective(m.problem.demand.size(), 0.0);
-  for (std::size_t o = 0; o < options.size(); ++o)
-    chosen_objective[static_cast<std::size_t>(options[o].workload)] +=
-        options[o].objective_per_step * static_cast<double>(steps[o]);
-  for (std::size_t o = 0; o < options.size(); ++o) {
-    auto& cand = candidates[m.option_candidate[o]];
-    if (steps[o] > 0 || cand.objective >= chosen_objective[static_cast<std::size_t>(cand.workload)]) continue;
-    std::vector<long long> alone(options.size(), 0);
-    alone[o] = options[o].max_steps;
-    for (const auto& c : m.problem.constraints) {
-      const double load = constraint_load(c, alone);
-      if (load > c.limit) {
-        cand.held_by = fmt::format("{}: needs {} of {} {}", c.text, limit_amount(c, load), limit_amount(c, c.limit),
-                                   c.unit);
-        break;
-      }
-    }
-    if (cand.held_by.empty()) cand.held_by = "limits shared with the chosen options (caps, site power, budget)";
-  }
+// A serving workload is served from sites in its users' countries, unless it
+// may be served from abroad or the request compares at one named site.
+bool serves_users(const PlanRequest& r, const workload::Workload& w, const specs::Site& site) {
+  if (w.kind != workload::Kind::inference || w.inference.serve_abroad || !r.serve_where_users_are) return true;
+  const auto where = users_countries(r, w);
+  return std::find(where.begin(), where.end(), site.country) != where.end();
 }
 
-// One limit that binds: by how much the cheapest plan without `without`
-// breaks it, and for the request's own limits the value that would admit it.
-void report_binding(const FleetConstraint& c, double load, std::string_view without, PlanResult& out) {
-  const auto amount = [&](double v) { return limit_amount(c, v); };
-  out.binding.push_back(fmt::format("{}: limit {} {}; the cheapest plan without {} needs {} ({} over)", c.text,
-                                    amount(c.limit), c.unit, without, amount(load), amount(load - c.limit)));
-  if (c.kind == LimitKind::budget)
-    out.ways_out.push_back(fmt::format("raise --budget-usd to {:.0f}", std::ceil(load)));
-  else if (c.kind == LimitKind::max_mw)
-    out.ways_out.push_back(fmt::format("raise --max-mw to {:.1f}", std::ceil(load * 10) / 10));
-}
-
-// Why an infeasible plan is infeasible, and the cheapest ways out.
-void explain(const specs::Catalog& catalog, const PlanRequest& request, const Model& m, PlanResult& out) {
-  const auto& candidates = out.candidates;
-  bool workload_blocked = false;
-  for (std::size_t w = 0; w < request.workloads.size(); ++w) {
-    const bool any = std::any_of(m.problem.options.begin(), m.problem.options.end(),
-                                 [&](const FleetOption& o) { return o.workload == static_cast<int>(w); });
-    if (any) continue;
-    workload_blocked = true;
-    std::map<std::string, std::vector<std::string>> by_reason;  // reason -> chip at site
-    for (const auto& c : candidates)
-      if (c.workload == static_cast<int>(w)) by_reason[c.why_not].push_back(chip_label(c) + "@" + c.site);
-    std::string reasons;
-    for (const auto& [reason, where] : by_reason)
-      reasons += fmt::format("\n    {} ({}{})", reason, where.front(),
-                             where.size() > 1 ? fmt::format(" and {} more", where.size() - 1) : "");
-    out.binding.push_back(
-        fmt::format("workload {}: no chip at any site can run it:{}", request.workloads[w].name, reasons));
-  }
-  if (workload_blocked) {
-    for (std::size_t w = 0; w < request.workloads.size(); ++w) {
-      // The deadline that the fastest admissible chip could meet, were time the only limit.
-      const Candidate* fastest = nullptr;
-      for (const auto& c : candidates)
-        if (c.workload == static_cast<int>(w) && c.fastest_days > 0 && c.allowed &&
-            (!fastest || c.fastest_days < fastest->fastest_days))
-          fastest = &c;
-      if (fastest)
-        out.ways_out.push_back(fmt::format("extend the deadline of {} to at least {:.1f} days ({} at {} gets there "
-                                           "at best, on up to {} chips, site power aside)",
-                                           request.workloads[w].name, std::ceil(fastest->fastest_days * 10) / 10,
-                                           chip_label(*fastest), fastest->site,
-                                           util::format_count(static_cast<double>(kMaxPlanChips))));
-    }
-    const auto refused = std::count_if(candidates.begin(), candidates.end(), [&](const Candidate& c) {
-      return c.verdict == policy::Verdict::licence && !c.allowed && c.count > 0;
-    });
-    if (refused > 0)
-      out.ways_out.push_back(fmt::format("assume case-by-case licences are granted (--licences grant): {} chip and site "
-                                         "{}",
-                                         refused, refused == 1 ? "option needs one" : "options need one"));
-    out.ways_out.push_back("a later deadline, more chips (a larger --budget-usd or --max-mw), other chips (--chips), "
-                           "other sites (--sites) or another --policy scenario");
-    return;
-  }
-  // Drop one coupled constraint at a time: those whose removal makes the plan
-  // feasible bind; the relaxed optimum says by how much.
-  for (std::size_t k = 0; k < m.problem.constraints.size(); ++k) {
-    FleetProblem relaxed = m.problem;
-    relaxed.constraints.erase(relaxed.constraints.begin() + static_cast<std::ptrdiff_t>(k));
-    const auto solution = solve_fleet(relaxed);
-    if (!solution.feasible) continue;
-    const auto& c = m.problem.constraints[k];
-    const double load = constraint_load(c, solution.steps);
-    report_binding(c, load, "it", out);
-    // Ways out for each workload the relaxed plan serves beyond the limit.
-    for (const auto& [option, coefficient] : c.terms) {
-      if (solution.steps[static_cast<std::size_t>(option)] == 0 || coefficient <= 0) continue;
-      const auto& cand = candidates[m.option_candidate[static_cast<std::size_t>(option)]];
-      const auto& w = request.workloads[static_cast<std::size_t>(cand.workload)];
-      if (w.kind != workload::Kind::training) continue;
-      // How long the job takes with only as many chips as the limit leaves.
-      const double per_chip = coefficient / static_cast<double>(cand.step_chips);
-      const auto choice = choose_chip(catalog, cand.system.empty() ? cand.chip : cand.system);
-      perf::HardwareProblem problem;
-      const auto hw = perf::make_hardware(catalog, cand.system.empty() ? cand.chip : cand.system, cand.precision, problem);
-      if (!choice || !hw || per_chip <= 0) continue;
-      const auto allowed = static_cast<long long>(std::floor(c.limit / per_chip)) / choice->step * choice->step;
-      if (allowed < choice->step) continue;
-      // The fastest the job runs on as many chips as the limit leaves.
-      const auto within = search_training(perf::make_training_model(w), *hw, allowed, {}, 1);
-      if (!within.best.empty())
-        out.ways_out.push_back(fmt::format("extend the deadline to {:.0f} days: {} {} at {} stay within the limit",
-                                           std::ceil(within.best.front().estimate.days),
-                                           grouped(static_cast<double>(within.best.front().layout.chips())),
-                                           chip_label(cand), cand.site));
-    }
-    if (c.kind == LimitKind::policy_cap && !request.chips.empty())
-      out.ways_out.push_back("or chips this limit does not count: name them in --chips, or drop --chips to let the "
-                             "planner choose among every system");
-  }
-  // Options the limits shut out, cheapest first, as alternatives.
-  std::vector<const Candidate*> others;
-  for (const auto& c : candidates)
-    if (!c.usable && c.count > 0 && c.verdict != policy::Verdict::banned) others.push_back(&c);
-  std::sort(others.begin(), others.end(), [](const Candidate* a, const Candidate* b) { return a->objective < b->objective; });
-  for (std::size_t i = 0; i < std::min<std::size_t>(2, others.size()); ++i)
-    out.ways_out.push_back(fmt::format("or {} {} at {} ({}), now ruled out: {}", grouped(static_cast<double>(others[i]->count)),
-                                       chip_label(*others[i]), others[i]->site, others[i]->domestic ? "domestic" : "imported",
-                                       others[i]->why_not));
-  if (out.binding.empty()) {
-    // No one limit is to blame: say what the cheapest plan under none of them breaks.
-    FleetProblem unlimited = m.problem;
-    unlimited.constraints.clear();
-    const auto solution = solve_fleet(unlimited);
-    if (solution.feasible)
-      for (const auto& c : m.problem.constraints) {
-        const double load = constraint_load(c, solution.steps);
-        if (load > c.limit) report_binding(c, load, "any limit", out);
-      }
-    out.binding.insert(out.binding.begin(),
-                       "the limits together exclude every combination; no single limit is to blame");
-  }
+// What the plan assumed about where a serving workload's users are.
+std::optional<std::string> users_note(const PlanRequest& r, const workload::Workload& w) {
+  if (w.kind != workload::Kind::inference || !r.serve_where_users_are) return std::nullopt;
+  const auto& users = w.inference.users_in;
+  if (w.inference.serve_abroad)
+    return fmt::format("{}: users in {}, served from any country (serve_abroad)", w.name,
+                       users.empty() ? r.buyer.country : fmt::format("{}", fmt::join(users, ", ")));
+  if (users.empty())
+    return fmt::format("{}: users assumed in {}, the buyer's country (no users_in): served from sites there; "
+                       "\"serve_abroad\": true allows sites elsewhere",
+                       w.name, r.buyer.country);
+  return fmt::format("{}: served from sites in {}, where its users are (users_in)", w.name, fmt::join(users, ", "));
 }
 
 }  // namespace
@@ -417,6 +211,76 @@ std::string_view to_string(Objective o) {
   }
   return "tco";
 }
+
+namespace {
+
+// The chosen counts of a feasible solution, with their costs and what holds each.
+void record_chosen(const PlanRequest& request, const Model& model, const FleetSolution& solution, PlanResult& out) {
+  for (std::size_t o = 0; o < solution.steps.size(); ++o) {
+    if (solution.steps[o] == 0) continue;
+    const auto& cand = out.candidates[model.option_candidate[o]];
+    const auto& w = request.workloads[static_cast<std::size_t>(cand.workload)];
+    Chosen chosen;
+    chosen.candidate = model.option_candidate[o];
+    chosen.steps = solution.steps[o];
+    chosen.count = chosen.steps * cand.step_chips;
+    chosen.verdict = cand.verdict;
+    const double share = static_cast<double>(chosen.count) / static_cast<double>(cand.count);
+    chosen.cost = cand.cost;
+    for (double* field : {&chosen.cost.chip_capex_usd, &chosen.cost.system_capex_usd, &chosen.cost.facility_capex_usd,
+                          &chosen.cost.capex_usd, &chosen.cost.it_power_mw, &chosen.cost.power_mw,
+                          &chosen.cost.average_power_mw, &chosen.cost.energy_mwh_per_year, &chosen.cost.energy_usd_per_year,
+                          &chosen.cost.energy_usd_per_year_unsubsidized, &chosen.cost.capex_usd_per_year,
+                          &chosen.cost.rental_usd_per_year, &chosen.cost.tco_usd, &chosen.cost.energy_mwh, &chosen.cost.tco2})
+      *field *= share;
+    chosen.days = cand.days;
+    chosen.output_tokens_per_s = cand.output_tokens_per_s * share;
+    chosen.usd_per_million_tokens = cand.usd_per_million_tokens;
+    if (w.kind == workload::Kind::training)
+      chosen.binding.push_back(fmt::format("deadline: the fewest chips that finish in {:.0f} days", deadline_of(request, w)));
+    else
+      chosen.binding.push_back(fmt::format("demand: {} output tokens/s at the SLO", grouped(w.demanded_output_tokens_per_s())));
+    for (const auto& c : model.problem.constraints) {
+      const bool involved = std::any_of(c.terms.begin(), c.terms.end(), [&](const auto& t) {
+        return static_cast<std::size_t>(t.first) == o;
+      });
+      const double load = constraint_load(c, solution.steps);
+      if (involved && load >= kTightShare * c.limit)
+        chosen.binding.push_back(fmt::format("{}: {} of {} used", c.text, limit_amount(c, load), limit_amount(c, c.limit)));
+    }
+    if (cand.verdict == policy::Verdict::licence)
+      chosen.binding.push_back("needs an export licence (case by case): " +
+                               (cand.policy_reasons.empty() ? std::string() : cand.policy_reasons.front()));
+    out.total_capex_usd += chosen.cost.capex_usd;
+    out.total_tco_usd += chosen.cost.tco_usd;
+    out.total_power_mw += chosen.cost.power_mw;
+    out.chosen.push_back(std::move(chosen));
+  }
+}
+
+// How much of every cap and quota the plan uses; a plan beyond a licence-free
+// allowance needs a licence for the options the allowance counts.
+void record_quotas(const Model& model, const FleetSolution& solution, PlanResult& out) {
+  for (const auto& q : model.quotas) {
+    const auto& c = q.constraint;
+    QuotaUse use{c.id, c.text, c.unit, constraint_load(c, solution.steps), c.limit, q.above, false};
+    if (use.used <= 0) continue;
+    use.over = use.used > c.limit * (1 + 1e-9);
+    out.quotas.push_back(use);
+    if (!use.over) continue;
+    for (auto& chosen : out.chosen) {
+      const bool counted = std::any_of(c.terms.begin(), c.terms.end(), [&](const auto& t) {
+        return model.option_candidate[static_cast<std::size_t>(t.first)] == chosen.candidate;
+      });
+      if (!counted) continue;
+      chosen.verdict = std::max(chosen.verdict, policy::Verdict::licence);
+      chosen.binding.push_back(fmt::format("needs an export licence: {} ({} of {} {} licence-free)", c.text,
+                                           limit_amount(c, use.used), limit_amount(c, c.limit), c.unit));
+    }
+  }
+}
+
+}  // namespace
 
 PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, std::vector<std::string>& problems) {
   PlanResult out;
@@ -454,57 +318,30 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
       const Sized sized = request.sizing_cache ? request.sizing_cache->get(catalog, request, w, choice)
                                                : size_one(catalog, request, wl, choice);
       for (const auto* site : sites)
-        if (wl.sites.empty() || std::find(wl.sites.begin(), wl.sites.end(), site->id) != wl.sites.end())
+        if ((wl.sites.empty() || std::find(wl.sites.begin(), wl.sites.end(), site->id) != wl.sites.end()) &&
+            serves_users(request, wl, *site))
           out.candidates.push_back(price(request, static_cast<int>(w), sized, *site));
     }
+    if (auto note = users_note(request, wl)) out.notes.push_back(*note);
   }
   if (request.price_only) return out;
   const Model model = build_model(catalog, request, out.candidates, sites);
-  const auto solution = solve_fleet(model.problem);
+  const auto solution = solve_fleet(model.problem, {kFleetSolveSeconds, request.verbose_solver});
   out.feasible = solution.feasible;
+  out.solve = {solution.solved, solution.proven_optimal, solution.gap, solution.best_bound,
+               solution.solved ? 0.0 : kFleetSolveSeconds};
+  if (!solution.solved) {
+    out.binding.push_back(fmt::format("the fleet program was not solved in {:.0f} s (best bound {}): no plan was found "
+                                      "and none is proven impossible; try fewer sites (--sites) or chips (--chips)",
+                                      kFleetSolveSeconds, grouped(solution.best_bound)));
+    return out;
+  }
   if (!out.feasible) {
     explain(catalog, request, model, out);
     return out;
   }
-  for (std::size_t o = 0; o < solution.steps.size(); ++o) {
-    if (solution.steps[o] == 0) continue;
-    const auto& cand = out.candidates[model.option_candidate[o]];
-    const auto& w = request.workloads[static_cast<std::size_t>(cand.workload)];
-    Chosen chosen;
-    chosen.candidate = model.option_candidate[o];
-    chosen.steps = solution.steps[o];
-    chosen.count = chosen.steps * cand.step_chips;
-    const double share = static_cast<double>(chosen.count) / static_cast<double>(cand.count);
-    chosen.cost = cand.cost;
-    for (double* field : {&chosen.cost.chip_capex_usd, &chosen.cost.system_capex_usd, &chosen.cost.facility_capex_usd,
-                          &chosen.cost.capex_usd, &chosen.cost.it_power_mw, &chosen.cost.power_mw,
-                          &chosen.cost.average_power_mw, &chosen.cost.energy_mwh_per_year, &chosen.cost.energy_usd_per_year,
-                          &chosen.cost.energy_usd_per_year_unsubsidized, &chosen.cost.capex_usd_per_year,
-                          &chosen.cost.rental_usd_per_year, &chosen.cost.tco_usd, &chosen.cost.energy_mwh, &chosen.cost.tco2})
-      *field *= share;
-    chosen.days = cand.days;
-    chosen.output_tokens_per_s = cand.output_tokens_per_s * share;
-    chosen.usd_per_million_tokens = cand.usd_per_million_tokens;
-    if (w.kind == workload::Kind::training)
-      chosen.binding.push_back(fmt::format("deadline: the fewest chips that finish in {:.0f} days", deadline_of(request, w)));
-    else
-      chosen.binding.push_back(fmt::format("demand: {} output tokens/s at the SLO", grouped(w.demanded_output_tokens_per_s())));
-    for (const auto& c : model.problem.constraints) {
-      const bool involved = std::any_of(c.terms.begin(), c.terms.end(), [&](const auto& t) {
-        return static_cast<std::size_t>(t.first) == o;
-      });
-      const double load = constraint_load(c, solution.steps);
-      if (involved && load >= kTightShare * c.limit)
-        chosen.binding.push_back(fmt::format("{}: {} of {} used", c.text, limit_amount(c, load), limit_amount(c, c.limit)));
-    }
-    if (cand.verdict == policy::Verdict::licence)
-      chosen.binding.push_back("needs an export licence (case by case): " +
-                               (cand.policy_reasons.empty() ? std::string() : cand.policy_reasons.front()));
-    out.total_capex_usd += chosen.cost.capex_usd;
-    out.total_tco_usd += chosen.cost.tco_usd;
-    out.total_power_mw += chosen.cost.power_mw;
-    out.chosen.push_back(std::move(chosen));
-  }
+  record_chosen(request, model, solution, out);
+  record_quotas(model, solution, out);
   explain_unchosen(model, solution.steps, out.candidates);
   return out;
 }

@@ -52,6 +52,10 @@ struct PlanRequest {
   // Stop once every candidate is sized and priced: no fleet decision, nothing
   // chosen (a break-even compares two candidates' prices).
   bool price_only = false;
+  bool verbose_solver = false;  // let CBC print its log (--verbose)
+  // Serving workloads only at sites in their users' countries (plan); compare
+  // sets it false, as it prices every chip at the one site it is given.
+  bool serve_where_users_are = true;
 };
 
 // A training job without a deadline is sized for this many days.
@@ -97,6 +101,29 @@ struct Chosen {
   double output_tokens_per_s = 0;
   double usd_per_million_tokens = 0;
   std::vector<std::string> binding;  // what held this choice where it is
+  // The candidate's verdict, or licence when the plan goes beyond a
+  // licence-free allowance that counts this option.
+  policy::Verdict verdict = policy::Verdict::allowed;
+};
+
+// How much of one policy cap or quota a feasible plan uses.
+struct QuotaUse {
+  std::string id, text;
+  std::string unit;  // "chips", "TPP", "H100-equivalents"
+  double used = 0, limit = 0;
+  // What a plan beyond the limit needs: banned (a hard limit, never exceeded)
+  // or licence (a licence-free allowance; beyond it the plan needs a licence).
+  policy::Verdict above = policy::Verdict::banned;
+  bool over = false;  // used > limit (only for an allowance)
+};
+
+// What the solver did with the fleet program.
+struct SolveReport {
+  bool solved = false;          // a plan was found, or infeasibility proven
+  bool proven_optimal = false;  // within the optimality gap
+  double gap = 0;               // relative gap between the plan and the best bound
+  double best_bound = 0;        // lower bound on the objective
+  double seconds = 0;           // the time limit when it was reached
 };
 
 struct PlanResult {
@@ -106,6 +133,9 @@ struct PlanResult {
   bool feasible = false;
   std::vector<std::string> binding;   // when infeasible: what binds and by how much
   std::vector<std::string> ways_out;  // when infeasible: the cheapest ways out
+  std::vector<QuotaUse> quotas;       // when feasible: every cap and quota that counts a chosen option
+  SolveReport solve;
+  std::vector<std::string> notes;     // facts about the request the plan assumed (users' country)
   double total_capex_usd = 0;
   double total_tco_usd = 0;
   double total_power_mw = 0;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "specs/loader.h"
+#include "util/countries.h"
 #include "util/spellcheck.h"
 #include "workload/bounds.h"
 
@@ -23,10 +24,10 @@ namespace {
 // Keys that only one kind of workload reads; the other kind reports them.
 const std::vector<std::string> kTrainingKeys = {"seq_len", "global_batch_tokens", "tokens", "deadline_days",
                                                 "flash_attention"};
-const std::vector<std::string> kInferenceKeys = {"input_tokens",   "output_tokens",         "demand",
-                                                 "slo",            "tokens_per_step",       "draft_tokens",
-                                                 "draft_layers",   "prefix_cache_hit_rate", "kv_precision",
-                                                 "expert_precision"};
+const std::vector<std::string> kInferenceKeys = {"input_tokens",    "output_tokens",   "demand",
+                                                 "slo",             "tokens_per_step", "draft_tokens",
+                                                 "draft_layers",    "prefix_cache_hit_rate", "kv_precision",
+                                                 "expert_precision", "users_in",       "serve_abroad"};
 
 template <typename Enum, std::size_t N>
 std::vector<std::string> names(const std::array<Enum, N>& values) {
@@ -202,6 +203,23 @@ void read_demand(ObjectReader& parent, InferenceJob& j) {
   r->finish();
 }
 
+// "users_in": ["CN"] and "serve_abroad": true: where a serving workload's users are.
+void read_users(ObjectReader& r, InferenceJob& j) {
+  j.serve_abroad = r.boolean("serve_abroad", Presence::optional).value_or(false);
+  const Json* list = r.array("users_in", Presence::optional);
+  if (!list) return;
+  if (list->empty()) r.error_at("users_in", "expected at least one country code; leave the key out for the buyer's country");
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Json& item = (*list)[i];
+    if (item.is_string() && util::is_country_code(item.get<std::string>())) {
+      j.users_in.push_back(item.get<std::string>());
+      continue;
+    }
+    r.diagnostics().error(r.file(), util::json_pointer_append(r.path_of("users_in"), i),
+                          "expected an ISO 3166-1 alpha-2 country code such as \"CN\", got " + util::describe_json(item));
+  }
+}
+
 void read_inference(ObjectReader& r, InferenceJob& j) {
   j.input_tokens = read_int(r, "input_tokens", b::kRequestTokens);
   j.output_tokens = read_int(r, "output_tokens", b::kRequestTokens);
@@ -222,6 +240,7 @@ void read_inference(ObjectReader& r, InferenceJob& j) {
   j.prefix_cache_hit_rate = r.number("prefix_cache_hit_rate", Presence::optional, b::kHitRate).value_or(0.0);
   j.kv_precision = read_enum(r, "kv_precision", Presence::optional, kPrecisions).value_or(specs::Precision::bf16);
   j.expert_precision = read_enum(r, "expert_precision", Presence::optional, kPrecisions);
+  read_users(r, j);
 }
 
 // Reports the keys that belong to the other kind of workload.

@@ -90,6 +90,11 @@ struct InferenceJob {
   // Precision of the routed experts' weights when it differs from the
   // workload's (FP4 experts with FP8 attention); unset: the workload's.
   std::optional<specs::Precision> expert_precision;
+  // Where the users are (ISO 3166-1 alpha-2 codes): the workload is served
+  // from sites in these countries unless serve_abroad. Empty: the buyer's
+  // country, which the plan states.
+  std::vector<std::string> users_in;
+  bool serve_abroad = false;  // sites in any country may serve these users
 };
 
 struct Workload {

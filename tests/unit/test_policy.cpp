@@ -84,7 +84,7 @@ const Row kRows[] = {
     {"us-2026", "mi325x", "CN", false, "CN", licence},    // TPP 20,919, 6,000 GB/s: under both ceilings
     {"us-2026", "mi300x", "CN", false, "CN", licence},    // TPP 20,919, 5,300 GB/s
     {"us-2026", "h100-sxm", "CN", false, "CN", licence},  // below the ceilings like the H200
-    {"us-2026", "h800-sxm", "CN", false, "CN", licence},
+    {"us-2026", "h800-sxm", "CN", false, "CN", banned},  // never sold in the US: outside the case-by-case review
     {"us-2026", "a100-sxm-80gb", "CN", false, "CN", licence},  // TPP 4,992 >= 4,800: 3A090.a, under the ceilings
     {"us-2026", "b200", "CN", false, "CN", banned},            // TPP 36,000 and named: Blackwell excluded
     {"us-2026", "gb200", "CN", false, "CN", banned},
@@ -92,7 +92,8 @@ const Row kRows[] = {
     {"us-2026", "h20", "CN", false, "CN", licence},          // below 3A090.a, but the April 2025 letter names it
     {"us-2026", "ascend-910c", "CN", false, "CN", allowed},  // domestic: US rules do not reach it
     {"us-2026", "ascend-910b", "CN", false, "CN", allowed},
-    {"us-2026", "b200", "CN", false, "MY", licence},        // train abroad: licence for a D:5-headquartered buyer
+    {"us-2026", "b200", "CN", false, "MY", banned},         // Blackwell for a China-headquartered buyer, anywhere
+    {"us-2026", "h200-sxm", "CN", false, "MY", licence},    // train abroad: licence for a D:5-headquartered buyer
     {"us-2026", "h20", "CN", false, "MY", allowed},         // not 3A090.a, and the H20 letter covers China only
     {"us-2026", "ascend-910c", "CN", false, "MY", banned},  // Ascend outside China: General Prohibition 10
     {"us-2026", "h200-sxm", "US", false, "CN", licence},    // the destination decides, whoever buys
@@ -100,7 +101,7 @@ const Row kRows[] = {
     {"us-2026", "b200", "US", false, "MO", banned},         // Macau with China
     {"us-2026", "b200", "US", false, "US", allowed},
     {"us-2026", "b200", "US", false, "MY", allowed},        // the diffusion rule is rescinded
-    {"us-2026", "b200", "DE", false, "SA", allowed},        // D:1/D:4 licences not modelled (see the rule set's note)
+    {"us-2026", "b200", "DE", false, "SA", licence},        // D:1/D:4 destination: licence whoever buys
     {"us-2026", "ascend-910c", "US", false, "US", banned},  // a US rule reaches a Chinese chip in the US
     {"us-2026", "h100-sxm", "US", false, "RU", banned},     // arms-embargoed destination
     {"us-2026", "h100-sxm", "RU", false, "DE", licence},    // D:5-headquartered buyer abroad
@@ -132,11 +133,11 @@ const Row kRows[] = {
     {"none", "b200", "CN", false, "CN", allowed},
     {"none", "ascend-910c", "US", false, "US", allowed},
     {"none", "h200-sxm", "RU", true, "RU", allowed},
-    // china-domestic: us-2026 plus the reported customs block on the H200.
-    {"china-domestic", "h200-sxm", "CN", false, "CN", banned},
+    // china-domestic: us-2026 plus China's own stance (H20 guidance, conditional H200 approvals).
+    {"china-domestic", "h200-sxm", "CN", false, "CN", licence},
     {"china-domestic", "mi325x", "CN", false, "CN", licence},
     {"china-domestic", "h200-sxm", "CN", false, "MY", licence},
-    {"china-domestic", "h20", "CN", false, "CN", licence},
+    {"china-domestic", "h20", "CN", false, "CN", banned},
     {"china-domestic", "ascend-910c", "CN", false, "CN", allowed},
 };
 
@@ -207,9 +208,10 @@ TEST_SUITE("policy::decide") {
 
   TEST_CASE("a ban cites every banning rule and no licence rule") {
     const auto d = planner::policy::decide(scenario("us-2026"), chip("b200"), Buyer{"CN", false}, "CN");
-    CHECK(d.reasons.size() == 2);
+    CHECK(d.reasons.size() == 3);
     CHECK(has_reason(d, "us-ai-chips-2026/china-above-ceiling: "));
     CHECK(has_reason(d, "us-ai-chips-2026/blackwell-excluded: "));
+    CHECK(has_reason(d, "us-ai-chips-2026/china-headquartered-above-ceiling: "));
     CHECK_FALSE(has_reason(d, "us-ai-chips-2026/d5-headquartered"));
   }
 

@@ -1,0 +1,169 @@
+#include "search/explain.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "perf/hardware.h"
+#include "util/json_reader.h"
+
+namespace planner::search {
+
+namespace {
+
+std::string grouped(double value) { return util::format_count(value); }
+
+// One limit that binds: by how much the cheapest plan without `without`
+// breaks it, and for the request's own limits the value that would admit it.
+void report_binding(const FleetConstraint& c, double load, std::string_view without, PlanResult& out) {
+  const auto amount = [&](double v) { return limit_amount(c, v); };
+  out.binding.push_back(fmt::format("{}: limit {} {}; the cheapest plan without {} needs {} ({} over)", c.text,
+                                    amount(c.limit), c.unit, without, amount(load), amount(load - c.limit)));
+  if (c.kind == LimitKind::budget)
+    out.ways_out.push_back(fmt::format("raise --budget-usd to {:.0f}", std::ceil(load)));
+  else if (c.kind == LimitKind::max_mw)
+    out.ways_out.push_back(fmt::format("raise --max-mw to {:.1f}", std::ceil(load * 10) / 10));
+}
+
+}  // namespace
+
+// For each option left out although alone it beats what was chosen for its
+// workload, the coupled limit that kept it out: the first it would break on
+// its own, else the limits it shares with the chosen options.
+void explain_unchosen(const Model& m, const std::vector<long long>& steps, std::vector<Candidate>& candidates) {
+  const auto& options = m.problem.options;
+  std::vector<double> chosen_objective(m.problem.demand.size(), 0.0);
+  for (std::size_t o = 0; o < options.size(); ++o)
+    chosen_objective[static_cast<std::size_t>(options[o].workload)] +=
+        options[o].objective_per_step * static_cast<double>(steps[o]);
+  for (std::size_t o = 0; o < options.size(); ++o) {
+    auto& cand = candidates[m.option_candidate[o]];
+    if (steps[o] > 0 || cand.objective >= chosen_objective[static_cast<std::size_t>(cand.workload)]) continue;
+    std::vector<long long> alone(options.size(), 0);
+    alone[o] = options[o].max_steps;
+    for (const auto& c : m.problem.constraints) {
+      const double load = constraint_load(c, alone);
+      if (load > c.limit) {
+        cand.held_by = fmt::format("{}: needs {} of {} {}", c.text, limit_amount(c, load), limit_amount(c, c.limit),
+                                   c.unit);
+        break;
+      }
+    }
+    if (cand.held_by.empty()) cand.held_by = "limits shared with the chosen options (caps, site power, budget)";
+  }
+}
+
+// Why an infeasible plan is infeasible, and the cheapest ways out.
+void explain(const specs::Catalog& catalog, const PlanRequest& request, const Model& m, PlanResult& out) {
+  const auto& candidates = out.candidates;
+  bool workload_blocked = false;
+  for (std::size_t w = 0; w < request.workloads.size(); ++w) {
+    const bool any = std::any_of(m.problem.options.begin(), m.problem.options.end(),
+                                 [&](const FleetOption& o) { return o.workload == static_cast<int>(w); });
+    if (any) continue;
+    workload_blocked = true;
+    std::map<std::string, std::vector<std::string>> by_reason;  // reason -> chip at site
+    for (const auto& c : candidates)
+      if (c.workload == static_cast<int>(w)) by_reason[c.why_not].push_back(chip_label(c) + "@" + c.site);
+    std::string reasons;
+    for (const auto& [reason, where] : by_reason)
+      reasons += fmt::format("\n    {} ({}{})", reason, where.front(),
+                             where.size() > 1 ? fmt::format(" and {} more", where.size() - 1) : "");
+    if (by_reason.empty())
+      out.binding.push_back(fmt::format("workload {}: no site to consider: its \"sites\", --sites and the "
+                                        "countries of its users leave none",
+                                        request.workloads[w].name));
+    else
+      out.binding.push_back(
+          fmt::format("workload {}: no chip at any site can run it:{}", request.workloads[w].name, reasons));
+  }
+  if (workload_blocked) {
+    for (std::size_t w = 0; w < request.workloads.size(); ++w) {
+      // The deadline that the fastest admissible chip could meet, were time the only limit.
+      const Candidate* fastest = nullptr;
+      for (const auto& c : candidates)
+        if (c.workload == static_cast<int>(w) && c.fastest_days > 0 && c.allowed &&
+            (!fastest || c.fastest_days < fastest->fastest_days))
+          fastest = &c;
+      if (fastest)
+        out.ways_out.push_back(fmt::format("extend the deadline of {} to at least {:.1f} days ({} at {} gets there "
+                                           "at best, on up to {} chips, site power aside)",
+                                           request.workloads[w].name, std::ceil(fastest->fastest_days * 10) / 10,
+                                           chip_label(*fastest), fastest->site,
+                                           util::format_count(static_cast<double>(kMaxPlanChips))));
+    }
+    const auto refused = std::count_if(candidates.begin(), candidates.end(), [&](const Candidate& c) {
+      return c.verdict == policy::Verdict::licence && !c.allowed && c.count > 0;
+    });
+    if (refused > 0)
+      out.ways_out.push_back(fmt::format("assume case-by-case licences are granted (--licences grant): {} chip and site "
+                                         "{}",
+                                         refused, refused == 1 ? "option needs one" : "options need one"));
+    out.ways_out.push_back("a later deadline, more chips (a larger --budget-usd or --max-mw), other chips (--chips), "
+                           "other sites (--sites) or another --policy scenario");
+    return;
+  }
+  // Drop one coupled constraint at a time: those whose removal makes the plan
+  // feasible bind; the relaxed optimum says by how much.
+  for (std::size_t k = 0; k < m.problem.constraints.size(); ++k) {
+    FleetProblem relaxed = m.problem;
+    relaxed.constraints.erase(relaxed.constraints.begin() + static_cast<std::ptrdiff_t>(k));
+    const auto solution = solve_fleet(relaxed);
+    if (!solution.feasible) continue;
+    const auto& c = m.problem.constraints[k];
+    const double load = constraint_load(c, solution.steps);
+    report_binding(c, load, "it", out);
+    // Ways out for each workload the relaxed plan serves beyond the limit.
+    for (const auto& [option, coefficient] : c.terms) {
+      if (solution.steps[static_cast<std::size_t>(option)] == 0 || coefficient <= 0) continue;
+      const auto& cand = candidates[m.option_candidate[static_cast<std::size_t>(option)]];
+      const auto& w = request.workloads[static_cast<std::size_t>(cand.workload)];
+      if (w.kind != workload::Kind::training) continue;
+      // How long the job takes with only as many chips as the limit leaves.
+      const double per_chip = coefficient / static_cast<double>(cand.step_chips);
+      const auto choice = choose_chip(catalog, cand.system.empty() ? cand.chip : cand.system);
+      perf::HardwareProblem problem;
+      const auto hw = perf::make_hardware(catalog, cand.system.empty() ? cand.chip : cand.system, cand.precision, problem);
+      if (!choice || !hw || per_chip <= 0) continue;
+      const auto allowed = static_cast<long long>(std::floor(c.limit / per_chip)) / choice->step * choice->step;
+      if (allowed < choice->step) continue;
+      // The fastest the job runs on as many chips as the limit leaves.
+      const auto within = search_training(perf::make_training_model(w), *hw, allowed, {}, 1);
+      if (!within.best.empty())
+        out.ways_out.push_back(fmt::format("extend the deadline to {:.0f} days: {} {} at {} stay within the limit",
+                                           std::ceil(within.best.front().estimate.days),
+                                           grouped(static_cast<double>(within.best.front().layout.chips())),
+                                           chip_label(cand), cand.site));
+    }
+    if (c.kind == LimitKind::policy_cap && !request.chips.empty())
+      out.ways_out.push_back("or chips this limit does not count: name them in --chips, or drop --chips to let the "
+                             "planner choose among every system");
+  }
+  // Options the limits shut out, cheapest first, as alternatives.
+  std::vector<const Candidate*> others;
+  for (const auto& c : candidates)
+    if (!c.usable && c.count > 0 && c.verdict != policy::Verdict::banned) others.push_back(&c);
+  std::sort(others.begin(), others.end(), [](const Candidate* a, const Candidate* b) { return a->objective < b->objective; });
+  for (std::size_t i = 0; i < std::min<std::size_t>(2, others.size()); ++i)
+    out.ways_out.push_back(fmt::format("or {} {} at {} ({}), now ruled out: {}", grouped(static_cast<double>(others[i]->count)),
+                                       chip_label(*others[i]), others[i]->site, others[i]->domestic ? "domestic" : "imported",
+                                       others[i]->why_not));
+  if (out.binding.empty()) {
+    // No one limit is to blame: say what the cheapest plan under none of them breaks.
+    FleetProblem unlimited = m.problem;
+    unlimited.constraints.clear();
+    const auto solution = solve_fleet(unlimited);
+    if (solution.feasible)
+      for (const auto& c : m.problem.constraints) {
+        const double load = constraint_load(c, solution.steps);
+        if (load > c.limit) report_binding(c, load, "any limit", out);
+      }
+    out.binding.insert(out.binding.begin(),
+                       "the limits together exclude every combination; no single limit is to blame");
+  }
+}
+
+
+}  // namespace planner::search
