@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/printable_stream.h"
 #include "util/spellcheck.h"
 
 #ifndef CLUSTERPLAN_VERSION
@@ -262,7 +263,24 @@ std::string bundled_data_dir() {
   return CLUSTERPLAN_BUNDLED_SPECS;
 }
 
+namespace {
+int run_unfiltered(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// Longest line written to stderr whole: a message quoting a 1 MB name keeps its start and end.
+constexpr std::size_t kMaxErrorLineBytes = 4000;
+}  // namespace
+
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  PrintableStreamBuf out_buffer(out, 0), err_buffer(err, kMaxErrorLineBytes);
+  std::ostream safe_out(&out_buffer), safe_err(&err_buffer);
+  const int code = run_unfiltered(args, safe_out, safe_err);
+  safe_out.flush();
+  safe_err.flush();
+  return code;
+}
+
+namespace {
+
+int run_unfiltered(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   try {
     if (args.empty()) {
       print_general_help(err);
@@ -296,5 +314,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return kExitInternal;
   }
 }
+
+}  // namespace
 
 }  // namespace planner::cli

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <utility>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -26,14 +28,19 @@ struct Checked {
 // Expands directories into the JSON files below them. A file named twice
 // (a directory and a file in it) is checked once: read twice, its id would
 // clash with itself.
-std::vector<std::string> expand(const util::FileSystem& fs, const std::vector<std::string>& args) {
+// `empty_dirs` gets the directories with no .json file below them.
+std::vector<std::string> expand(const util::FileSystem& fs, const std::vector<std::string>& args,
+                                std::vector<std::string>& empty_dirs) {
   std::vector<std::string> files;
+  std::set<std::string> seen;
   auto add = [&](std::string file) {
-    if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(std::move(file));
+    if (seen.insert(file).second) files.push_back(std::move(file));
   };
   for (const auto& arg : args) {
     if (fs.kind(arg) == util::FileSystem::Kind::directory) {
-      for (auto& f : fs.json_files_below(arg)) add(std::move(f));
+      auto below = fs.json_files_below(arg);
+      if (below.empty()) empty_dirs.push_back(arg);
+      for (auto& f : below) add(std::move(f));
     } else {
       add(arg);
     }
@@ -41,56 +48,63 @@ std::vector<std::string> expand(const util::FileSystem& fs, const std::vector<st
   return files;
 }
 
-std::string describe(const specs::Catalog& before, const specs::Catalog& after) {
-  if (after.accelerators.size() > before.accelerators.size()) return "accelerator " + after.accelerators.back().id;
-  if (after.systems.size() > before.systems.size()) return "system " + after.systems.back().id;
-  if (after.sites.size() > before.sites.size())
-    return fmt::format("site table ({} sites)", after.sites.size() - before.sites.size());
+// How many of each thing a catalog or policy set holds, to tell what one file added
+// (copying the whole catalog per file made validate DIR quadratic; issue 13).
+struct Sizes {
+  std::size_t accelerators = 0, systems = 0, sites = 0;
+  explicit Sizes(const specs::Catalog& c) : accelerators(c.accelerators.size()), systems(c.systems.size()), sites(c.sites.size()) {}
+};
+
+std::string describe(const Sizes& before, const specs::Catalog& after) {
+  if (after.accelerators.size() > before.accelerators) return "accelerator " + after.accelerators.back().id;
+  if (after.systems.size() > before.systems) return "system " + after.systems.back().id;
+  if (after.sites.size() > before.sites) return fmt::format("site table ({} sites)", after.sites.size() - before.sites);
   return "";
 }
 
-bool is_workload_file(const util::FileSystem& fs, const std::string& file) {
-  const auto kind = specs::peek_kind(fs, file);
-  return kind && workload::is_workload_kind(*kind);
-}
-
-bool is_policy_file(const util::FileSystem& fs, const std::string& file) {
-  const auto kind = specs::peek_kind(fs, file);
-  return kind && policy::is_policy_kind(*kind);
-}
-
-std::string describe(const policy::PolicyFiles& before, const policy::PolicyFiles& after) {
-  if (after.rule_sets.size() > before.rule_sets.size()) {
+std::string describe(std::pair<std::size_t, std::size_t> before, const policy::PolicyFiles& after) {
+  if (after.rule_sets.size() > before.first) {
     const auto& r = after.rule_sets.back();
     return fmt::format("policy rules {} ({} rules, {} caps)", r.id, r.rules.size(), r.caps.size());
   }
-  if (after.scenarios.size() > before.scenarios.size()) return "policy scenario " + after.scenarios.back().id;
+  if (after.scenarios.size() > before.second) return "policy scenario " + after.scenarios.back().id;
   return "";
 }
 
 int validate(Context& ctx) {
-  const auto files = expand(ctx.fs, ctx.vm["files"].as<std::vector<std::string>>());
+  std::vector<std::string> empty_dirs;
+  const auto files = expand(ctx.fs, ctx.vm["files"].as<std::vector<std::string>>(), empty_dirs);
+  if (!empty_dirs.empty()) {  // nothing to check is no success (issue 13)
+    for (const auto& dir : empty_dirs)
+      ctx.err << fmt::format("clusterplan validate: {}: no .json file below this directory, nothing to check\n",
+                             util::Diagnostics::file_name(dir));
+    return kExitUsage;
+  }
   util::Diagnostics diagnostics;
   specs::Catalog checked;
   policy::PolicyFiles checked_policies;
   std::vector<workload::Workload> checked_workloads;
   std::vector<Checked> results;
   for (const auto& file : files) {
-    if (is_policy_file(ctx.fs, file)) {
-      const auto before = checked_policies;
-      policy::load_policy_file(ctx.fs, file, checked_policies, diagnostics);
+    // Parsed once here (it used to be parsed three times to find its kind).
+    const auto doc = util::read_json_file(ctx.fs, file, diagnostics);
+    util::Diagnostics no_kind;  // a missing kind is reported by the spec loader below
+    const auto kind = doc ? specs::read_kind(*doc, file, no_kind) : std::nullopt;
+    if (!doc) {
+      results.push_back({file, "", {}});
+    } else if (kind && policy::is_policy_kind(*kind)) {
+      const std::pair before{checked_policies.rule_sets.size(), checked_policies.scenarios.size()};
+      policy::add_policy_document(*doc, file, checked_policies, diagnostics);
       results.push_back({file, describe(before, checked_policies), {}});
-      continue;
-    }
-    if (is_workload_file(ctx.fs, file)) {
-      const auto w = workload::load_workload(ctx.fs, file, diagnostics);
+    } else if (kind && workload::is_workload_kind(*kind)) {
+      const auto w = workload::read_workload(*doc, file, diagnostics);
       results.push_back({file, w ? fmt::format("{} workload {}", workload::to_string(w->kind), w->name) : "", {}});
       if (w) checked_workloads.push_back(*w);
-      continue;
+    } else {
+      const Sizes before(checked);
+      specs::add_spec_document(*doc, file, "", checked, diagnostics);
+      results.push_back({file, describe(before, checked), {}});
     }
-    const specs::Catalog before = checked;
-    specs::load_spec_file(ctx.fs, file, "", checked, diagnostics);
-    results.push_back({file, describe(before, checked), {}});
   }
   // References may point into the loaded data (a system file naming a bundled chip).
   util::Diagnostics ignored;
@@ -110,10 +124,14 @@ int validate(Context& ctx) {
   for (const auto& a : checked.accelerators) chips.push_back(a.id);
   policy::check_chip_ids(policies, chips, diagnostics);
 
+  // Problems by file name as Diagnostics holds it (escaped): a file whose name
+  // is not valid UTF-8 must still get its problems (it used to be "ok", exit 0).
+  std::map<std::string, std::vector<util::Diagnostic>> by_file;
+  for (const auto& d : diagnostics.items()) by_file[d.file].push_back(d);
   std::size_t failed = 0;
   for (auto& r : results) {
-    for (const auto& d : diagnostics.items())
-      if (d.file == r.file) r.problems.push_back(d);
+    r.file = util::Diagnostics::file_name(r.file);
+    if (const auto it = by_file.find(r.file); it != by_file.end()) r.problems = std::move(it->second);
     failed += r.problems.empty() ? 0 : 1;
   }
   if (ctx.format != Format::table) {
@@ -127,7 +145,10 @@ int validate(Context& ctx) {
   } else {
     for (const auto& r : results) {
       if (r.problems.empty()) ctx.out << fmt::format("ok    {}: {}\n", r.file, r.what);
-      else ctx.out << fmt::format("FAIL  {}: {} problem{}\n", r.file, r.problems.size(), r.problems.size() == 1 ? "" : "s");
+      else {
+        const std::size_t n = diagnostics.count(r.file);
+        ctx.out << fmt::format("FAIL  {}: {} problem{}\n", r.file, n, n == 1 ? "" : "s");
+      }
       for (const auto& d : r.problems) ctx.err << d.str() << "\n";
     }
     ctx.out << fmt::format("{} file{} checked, {} with problems\n", results.size(), results.size() == 1 ? "" : "s",

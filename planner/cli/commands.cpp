@@ -8,6 +8,7 @@
 #include "report/formats.h"
 #include "report/json_document.h"
 #include "report/xlsx.h"
+#include "util/printable.h"
 
 namespace planner::cli {
 
@@ -19,6 +20,37 @@ const std::vector<Command>& commands() {
     return out;
   }();
   return all;
+}
+
+namespace {
+
+// `doc` with invalid UTF-8 in any string or key escaped as \xNN text (a file
+// name from the disk may be any bytes); nlohmann refuses to dump such strings.
+util::Json escaped(const util::Json& doc) {
+  if (doc.is_string()) return util::escape_unprintable(doc.get_ref<const std::string&>());
+  if (doc.is_array()) {
+    util::Json out = util::Json::array();
+    for (const auto& item : doc) out.push_back(escaped(item));
+    return out;
+  }
+  if (doc.is_object()) {
+    util::Json out = util::Json::object();
+    for (const auto& [key, value] : doc.items()) out[util::escape_unprintable(key)] = escaped(value);
+    return out;
+  }
+  return doc;
+}
+
+}  // namespace
+
+void print_json(std::ostream& out, const util::Json& doc) {
+  std::string text;
+  try {
+    text = doc.dump(2);
+  } catch (const util::Json::type_error&) {  // invalid UTF-8 somewhere: escape it, never fail
+    text = escaped(doc).dump(2);
+  }
+  out << text << "\n";
 }
 
 int print_document(Context& ctx, const report::Document& doc) {
@@ -47,6 +79,5 @@ int print_data(Context& ctx, const util::Json& doc, const std::string& primary) 
   return print_document(ctx, report::json_document(doc, "clusterplan " + ctx.command, primary));
 }
 
-void print_json(std::ostream& out, const util::Json& doc) { out << doc.dump(2) << "\n"; }
 
 }  // namespace planner::cli

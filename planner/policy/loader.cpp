@@ -170,8 +170,12 @@ std::optional<ScenarioFile> read_scenario(const Json& doc, const std::string& fi
 
 void load_policy_file(const util::FileSystem& fs, const std::string& path, PolicyFiles& files,
                       util::Diagnostics& diagnostics) {
-  const auto doc = util::read_json_file(fs, path, diagnostics);
-  if (!doc) return;
+  if (const auto doc = util::read_json_file(fs, path, diagnostics)) add_policy_document(*doc, path, files, diagnostics);
+}
+
+void add_policy_document(const util::Json& parsed, const std::string& path, PolicyFiles& files,
+                         util::Diagnostics& diagnostics) {
+  const util::Json* doc = &parsed;
   const auto kind = specs::read_kind(*doc, path, diagnostics);
   if (!kind) return;
   std::optional<std::string> broken;

@@ -51,6 +51,9 @@ std::optional<ScenarioFile> read_scenario(const util::Json& doc, const std::stri
 // Reads one policy_rules or policy_scenario file into `files`.
 void load_policy_file(const util::FileSystem& fs, const std::string& path, PolicyFiles& files,
                       util::Diagnostics& diagnostics);
+// The same for a document already parsed from `path`.
+void add_policy_document(const util::Json& doc, const std::string& path, PolicyFiles& files,
+                         util::Diagnostics& diagnostics);
 
 // Checks ids for clashes (rule sets and scenarios share one namespace),
 // resolves each scenario's rule-set ids against `files` and then

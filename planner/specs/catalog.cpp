@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -57,8 +58,13 @@ std::vector<std::string> Catalog::chip_ids() const {
 
 void load_spec_file(const util::FileSystem& fs, const std::string& path, std::string_view expected_kind,
                     Catalog& catalog, util::Diagnostics& diagnostics) {
-  const auto doc = util::read_json_file(fs, path, diagnostics);
-  if (!doc) return;
+  if (const auto doc = util::read_json_file(fs, path, diagnostics))
+    add_spec_document(*doc, path, expected_kind, catalog, diagnostics);
+}
+
+void add_spec_document(const util::Json& parsed, const std::string& path, std::string_view expected_kind,
+                       Catalog& catalog, util::Diagnostics& diagnostics) {
+  const util::Json* doc = &parsed;
   const auto kind = read_kind(*doc, path, diagnostics);
   if (!kind) return;
   const std::vector<std::string> kinds = {std::string(kKindAccelerator), std::string(kKindSystem),
@@ -92,10 +98,8 @@ Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>&
   for (const auto& path : paths) {
     switch (fs.kind(path)) {
       case util::FileSystem::Kind::missing:
-        diagnostics.error(path, "", "no such file or directory");
-        break;
       case util::FileSystem::Kind::other:
-        diagnostics.error(path, "", "not a regular file or directory");
+        diagnostics.error(path, "", fs.why_unusable(path));
         break;
       case util::FileSystem::Kind::file:
         load_spec_file(fs, path, "", catalog, diagnostics);
@@ -152,21 +156,23 @@ void check_catalog(Catalog& catalog, util::Diagnostics& diagnostics,
   check_unique_ids(catalog, diagnostics);
   auto chips = catalog.accelerator_ids();
   chips.insert(chips.end(), other_accelerators.begin(), other_accelerators.end());
+  // A set for the lookups: thousands of system files against thousands of chips were quadratic.
+  const std::set<std::string> known(chips.begin(), chips.end());
   if (catalog.constants) {
     for (const auto& [chip, _] : catalog.constants->per_chip)
-      if (std::find(chips.begin(), chips.end(), chip) == chips.end())
+      if (!known.count(chip))
         diagnostics.error(catalog.constants->file, util::json_pointer_append("/chips", chip),
                           fmt::format("unknown accelerator \"{}\"{}", chip, util::did_you_mean(chip, chips)));
     for (const auto& [id, family] : catalog.constants->families)
       for (std::size_t i = 0; i < family.chips.size(); ++i)
-        if (std::find(chips.begin(), chips.end(), family.chips[i]) == chips.end())
+        if (!known.count(family.chips[i]))
           diagnostics.error(catalog.constants->file,
                             util::json_pointer_append(util::json_pointer_append("/families", id) + "/chips", i),
                             fmt::format("unknown accelerator \"{}\"{}", family.chips[i],
                                         util::did_you_mean(family.chips[i], chips)));
   }
   for (const auto& s : catalog.systems) {
-    if (std::find(chips.begin(), chips.end(), s.accelerator) == chips.end())
+    if (!known.count(s.accelerator))
       diagnostics.error(s.file, "/accelerator",
                         fmt::format("unknown accelerator \"{}\"{}", s.accelerator, util::did_you_mean(s.accelerator, chips)));
   }

@@ -14,6 +14,7 @@
 #include "specs/system.h"
 #include "util/diagnostics.h"
 #include "util/file_system.h"
+#include "util/json_reader.h"
 
 namespace planner::specs {
 
@@ -50,6 +51,9 @@ Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>&
 // Adds one file to `catalog`. `expected_kind` empty means any kind this stage reads.
 void load_spec_file(const util::FileSystem& fs, const std::string& path, std::string_view expected_kind,
                     Catalog& catalog, util::Diagnostics& diagnostics);
+// The same for a document already parsed from `path`.
+void add_spec_document(const util::Json& doc, const std::string& path, std::string_view expected_kind,
+                       Catalog& catalog, util::Diagnostics& diagnostics);
 
 // Duplicate ids, and systems naming an accelerator that is neither in the
 // catalog nor in `other_accelerators`. Sorts the catalog.

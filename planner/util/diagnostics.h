@@ -1,8 +1,12 @@
 #pragma once
 // Problems found in user input, collected so that every problem of a file is
 // reported at once. A stage adds to a Diagnostics; the CLI prints them and
-// exits with code 2.
+// exits with code 2. What the user wrote is escaped on the way in (control
+// characters, invalid UTF-8; util/printable.h) and cut when long, and a file
+// reports at most kMaxPerFile problems, then how many more it had.
 
+#include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,15 +23,32 @@ struct Diagnostic {
 
 class Diagnostics {
  public:
+  // Problems kept per file; past it one last item counts the rest. Fifty
+  // lines are more than anyone reads before fixing the first.
+  static constexpr std::size_t kMaxPerFile = 50;
+
   void error(std::string file, std::string json_path, std::string message);
+  // A file name as Diagnostic::file holds it (escaped, cut when long): what to
+  // compare an item's file with.
+  static std::string file_name(const std::string& file);
+  // Problems reported for a file (by file_name), the ones not kept included.
+  std::size_t count(const std::string& file_name) const;
   bool empty() const { return items_.empty(); }
-  std::size_t size() const { return items_.size(); }
+  // Every problem reported, the ones not kept included.
+  std::size_t size() const { return total_; }
   const std::vector<Diagnostic>& items() const { return items_; }
   // One line per problem, each ending in '\n'.
   std::string str() const;
 
  private:
+  struct FileCount {
+    std::size_t kept = 0;
+    std::size_t dropped = 0;
+    std::size_t summary = 0;  // index of the "and N more" item once there is one
+  };
   std::vector<Diagnostic> items_;
+  std::size_t total_ = 0;
+  std::map<std::string, FileCount> per_file_;
 };
 
 // Thrown where input is so wrong that nothing sensible can follow; carries

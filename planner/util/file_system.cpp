@@ -22,7 +22,32 @@ struct CloseFile {
 };
 }  // namespace
 
+std::string FileSystem::why_unusable(const std::string& path) const {
+  switch (kind(path)) {
+    case Kind::missing: return "no such file or directory";
+    case Kind::other: return "not a regular file or directory";
+    case Kind::file:
+    case Kind::directory: break;
+  }
+  return "";
+}
+
+namespace {
+constexpr const char* kLinkLoop = "a loop of symbolic links (too many levels of links)";
+bool is_link_loop(const std::string& path) {
+  std::error_code ec;
+  (void)fs::status(path, ec);
+  return ec == std::errc::too_many_symbolic_link_levels;
+}
+}  // namespace
+
+std::string RealFileSystem::why_unusable(const std::string& path) const {
+  return is_link_loop(path) ? kLinkLoop : FileSystem::why_unusable(path);
+}
+
 FileSystem::Kind RealFileSystem::kind(const std::string& path) const {
+  // A symbolic-link loop is there but unusable: `other`, and why_unusable says why.
+  if (is_link_loop(path)) return Kind::other;
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) return Kind::missing;
@@ -35,7 +60,7 @@ std::optional<std::string> RealFileSystem::read(const std::string& path, std::st
   switch (kind(path)) {
     case Kind::missing: error = "no such file"; return std::nullopt;
     case Kind::directory: error = "is a directory, expected a JSON file"; return std::nullopt;
-    case Kind::other: error = "not a regular file"; return std::nullopt;
+    case Kind::other: error = is_link_loop(path) ? kLinkLoop : "not a regular file"; return std::nullopt;
     case Kind::file: break;
   }
   std::error_code ec;
@@ -72,7 +97,9 @@ std::vector<std::string> RealFileSystem::json_files_below(const std::string& dir
   std::error_code ec;
   for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
        !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && it->path().extension() == ".json") out.push_back(it->path().string());
+    // Not only regular files: a .json that is a broken link or a link loop is
+    // listed, so that reading it reports the problem instead of skipping it.
+    if (it->path().extension() == ".json" && !it->is_directory(ec)) out.push_back(it->path().string());
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -18,6 +18,9 @@ class FileSystem {
   virtual std::optional<std::string> read(const std::string& path, std::string& error) const = 0;
   // Regular files ending in ".json" below `dir`, recursively, sorted by path.
   virtual std::vector<std::string> json_files_below(const std::string& dir) const = 0;
+  // Why a path that is neither a file nor a directory cannot be read:
+  // "no such file or directory", "a loop of symbolic links", ...
+  virtual std::string why_unusable(const std::string& path) const;
 };
 
 class RealFileSystem final : public FileSystem {
@@ -25,6 +28,7 @@ class RealFileSystem final : public FileSystem {
   Kind kind(const std::string& path) const override;
   std::optional<std::string> read(const std::string& path, std::string& error) const override;
   std::vector<std::string> json_files_below(const std::string& dir) const override;
+  std::string why_unusable(const std::string& path) const override;
 };
 
 // Files held in memory; a directory exists when some file lies below it.
