@@ -46,6 +46,9 @@ std::string describe(const specs::Catalog& before, const specs::Catalog& after) 
   if (after.systems.size() > before.systems.size()) return "system " + after.systems.back().id;
   if (after.sites.size() > before.sites.size())
     return fmt::format("site table ({} sites)", after.sites.size() - before.sites.size());
+  if (after.cost_model && !before.cost_model)
+    return fmt::format("cost model ({} fabric tiers, {} rents)", after.cost_model->fabric.size(),
+                       after.cost_model->rentals.size());
   return "";
 }
 
