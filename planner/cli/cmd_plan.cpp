@@ -39,11 +39,25 @@ void add_policy_and_cost_options(po::options_description& desc) {
       ("policy", po::value<std::string>()->value_name("ID"), "export-control scenario (policies list; default: the rules in force)")
       ("licences", po::value<std::string>()->default_value("grant")->value_name("grant|deny"),
        "chips that need a case-by-case export licence: assume it is granted, or refused")
-      ("objective", po::value<std::string>()->default_value("tco")->value_name("tco|time|energy|carbon"), "what to minimise")
+      ("objective", po::value<std::string>()->default_value("job-cost")->value_name("job-cost|lifetime-tco|time|energy|carbon"),
+       "what to minimise: job-cost = each job's share of the yearly cost of ownership (training: its days; serving: "
+       "--serving-years), lifetime-tco = the clusters' cost over the chip life, time = training days, energy = MWh, "
+       "carbon = tCO2 (tco is accepted for job-cost)")
       ("deadline-days", po::value<double>()->value_name("D"), "training deadline, overriding the workload's deadline_days")
       ("chip-life-years", po::value<double>()->default_value(5)->value_name("Y"), "chips and servers written off over Y years")
       ("building-life-years", po::value<double>()->default_value(15)->value_name("Y"), "facility written off over Y years")
-      ("cost-of-capital", po::value<double>()->default_value(0)->value_name("R"), "annual cost of capital, e.g. 0.08")
+      ("cost-of-capital", po::value<double>()->value_name("R"), "annual cost of capital (default: the cost model's, bundled 0.08)")
+      ("maintenance-share", po::value<double>()->value_name("F"), "maintenance and support per year, share of IT capex (default: the cost model's)")
+      ("staff-per-mw", po::value<double>()->value_name("N"), "operations staff per MW of IT load (default: the cost model's)")
+      ("staff-usd-per-year", po::value<double>()->value_name("USD"), "loaded cost of one operations staff member per year (default: the cost model's)")
+      ("software-usd-per-chip-year", po::value<double>()->value_name("USD"), "software licences and support per chip per year (default: the cost model's)")
+      ("insurance-tax-share", po::value<double>()->value_name("F"), "insurance and property tax per year, share of capex (default: the cost model's)")
+      ("spares-share", po::value<double>()->value_name("F"), "spare parts per year, share of IT capex (default: the cost model's)")
+      ("residual-share", po::value<double>()->value_name("F"), "IT capex recovered at the end of the chip life (default: the cost model's)")
+      ("serving-utilisation", po::value<double>()->value_name("F"), "average served load over the peak a serving fleet is sized for (default: the cost model's)")
+      ("host-typical-share", po::value<double>()->value_name("F"), "host typical draw over nameplate, for systems that state none (default: the cost model's)")
+      ("carbon-usd-per-tco2", po::value<double>()->default_value(0)->value_name("USD"), "carbon price per tonne of CO2, charged on the energy's emissions")
+      ("rent", po::bool_switch(), "rent every chip at its market rent (hw_specs/cost rent table) instead of buying")
       ("load-factor", po::value<double>()->default_value(0.8, "0.8")->value_name("F"), "average chip power as a share of TDP")
       ("rent-usd-per-chip-hour", po::value<double>()->value_name("USD"), "rent chips at this price (power included) instead of buying")
       ("serving-years", po::value<double>()->default_value(1)->value_name("Y"), "horizon over which serving fleets are priced")
@@ -80,6 +94,31 @@ bool check_not_duplicate(const workload::Workload& w, const std::string& file,
                                     w.name, files[i]));
       return false;
     }
+  }
+  return true;
+}
+
+// The finance options given on the command line, over the cost model's defaults.
+bool read_finance_options(Context& ctx, cost::Assumptions& a) {
+  struct Option {
+    const char* name;
+    double* target;
+    double lo, hi;
+  };
+  const Option options[] = {{"cost-of-capital", &a.cost_of_capital, 0, 1},
+                            {"maintenance-share", &a.opex.maintenance_share_per_year, 0, 1},
+                            {"staff-per-mw", &a.opex.operations_staff_per_mw, 0, 100},
+                            {"staff-usd-per-year", &a.opex.staff_usd_per_year, 0, 1e7},
+                            {"software-usd-per-chip-year", &a.opex.software_usd_per_chip_year, 0, 1e5},
+                            {"insurance-tax-share", &a.opex.insurance_tax_share_per_year, 0, 1},
+                            {"spares-share", &a.opex.spares_share_per_year, 0, 1},
+                            {"residual-share", &a.residual_share, 0, 1},
+                            {"serving-utilisation", &a.serving_utilisation, 0.01, 1},
+                            {"host-typical-share", &a.host_typical_share, 0.05, 1}};
+  for (const auto& o : options) {
+    if (!ctx.vm.count(o.name)) continue;
+    *o.target = ctx.vm[o.name].as<double>();
+    if (!check_bound(ctx, o.name, *o.target, o.lo, o.hi)) return false;
   }
   return true;
 }
@@ -139,26 +178,30 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
     request.scenario = loaded.policies.default_scenario();
   }
   const auto& objective = vm["objective"].as<std::string>();
-  if (objective == "tco") request.objective = search::Objective::tco;
+  if (objective == "job-cost" || objective == "tco") request.objective = search::Objective::job_cost;
+  else if (objective == "lifetime-tco") request.objective = search::Objective::lifetime_tco;
   else if (objective == "time") request.objective = search::Objective::time;
   else if (objective == "energy") request.objective = search::Objective::energy;
   else if (objective == "carbon") request.objective = search::Objective::carbon;
   else {
-    ctx.err << fmt::format("clusterplan: --objective: expected tco, time, energy or carbon, got \"{}\"\n", objective);
+    ctx.err << fmt::format(
+        "clusterplan: --objective: expected job-cost, lifetime-tco, time, energy or carbon, got \"{}\"\n", objective);
     return false;
   }
   auto& a = request.assumptions;
+  if (catalog.cost_model) a = cost::from_data(*catalog.cost_model);
   a.chip_life_years = vm["chip-life-years"].as<double>();
   a.building_life_years = vm["building-life-years"].as<double>();
-  a.cost_of_capital = vm["cost-of-capital"].as<double>();
   a.load_factor = vm["load-factor"].as<double>();
+  a.carbon_usd_per_tco2 = vm["carbon-usd-per-tco2"].as<double>();
+  a.market_rent = vm["rent"].as<bool>();
   request.serving_years = vm["serving-years"].as<double>();
   request.verbose_solver = vm["verbose"].as<bool>();
   bool ok = check_bound(ctx, "chip-life-years", a.chip_life_years, 0.5, 30) &&
             check_bound(ctx, "building-life-years", a.building_life_years, 1, 100) &&
-            check_bound(ctx, "cost-of-capital", a.cost_of_capital, 0, 1) &&
             check_bound(ctx, "load-factor", a.load_factor, 0.05, 1) &&
-            check_bound(ctx, "serving-years", request.serving_years, 0.01, 30);
+            check_bound(ctx, "serving-years", request.serving_years, 0.01, 30) &&
+            check_bound(ctx, "carbon-usd-per-tco2", a.carbon_usd_per_tco2, 0, 10000) && read_finance_options(ctx, a);
   if (vm.count("rent-usd-per-chip-hour")) {
     a.rental_usd_per_chip_hour = vm["rent-usd-per-chip-hour"].as<double>();
     ok = ok && check_bound(ctx, "rent-usd-per-chip-hour", *a.rental_usd_per_chip_hour, 0.01, 1000);

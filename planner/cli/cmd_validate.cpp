@@ -52,13 +52,19 @@ std::vector<std::string> expand(const util::FileSystem& fs, const std::vector<st
 // (copying the whole catalog per file made validate DIR quadratic; issue 13).
 struct Sizes {
   std::size_t accelerators = 0, systems = 0, sites = 0;
-  explicit Sizes(const specs::Catalog& c) : accelerators(c.accelerators.size()), systems(c.systems.size()), sites(c.sites.size()) {}
+  bool cost_model = false;
+  explicit Sizes(const specs::Catalog& c)
+      : accelerators(c.accelerators.size()), systems(c.systems.size()), sites(c.sites.size()),
+        cost_model(c.cost_model.has_value()) {}
 };
 
 std::string describe(const Sizes& before, const specs::Catalog& after) {
   if (after.accelerators.size() > before.accelerators) return "accelerator " + after.accelerators.back().id;
   if (after.systems.size() > before.systems) return "system " + after.systems.back().id;
   if (after.sites.size() > before.sites) return fmt::format("site table ({} sites)", after.sites.size() - before.sites);
+  if (after.cost_model && !before.cost_model)
+    return fmt::format("cost model ({} fabric tiers, {} rents)", after.cost_model->fabric.size(),
+                       after.cost_model->rentals.size());
   return "";
 }
 

@@ -27,7 +27,8 @@ std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : 
 
 std::string objective_unit(const search::PlanRequest& r, const Candidate& c) {
   switch (r.objective) {
-    case search::Objective::tco: return "usd";
+    case search::Objective::job_cost: return "usd";
+    case search::Objective::lifetime_tco: return "usd";
     case search::Objective::time: return is_training(r, c) ? "days" : "usd";
     case search::Objective::energy: return "mwh";
     case search::Objective::carbon: return "tco2";
@@ -45,6 +46,7 @@ Json site_json(const search::PlanRequest& r, const Candidate& c) {
     out["capex_usd"] = c.cost.capex_usd;
     out["energy_usd_per_year"] = c.cost.energy_usd_per_year;
     out["tco_usd"] = c.cost.tco_usd;
+    out["job_cost_usd"] = c.cost.job_cost_usd;
     out["power_mw"] = c.cost.power_mw;
     out["usd_per_million_tokens"] = c.usd_per_million_tokens;
     if (is_training(r, c)) out["days"] = c.days;
@@ -75,7 +77,9 @@ std::string option_label(const Candidate& c) { return chip_label(c) + " at " + c
 
 std::string objective_text(const search::PlanRequest& r, const Candidate& c, double value, bool named) {
   const std::string unit = objective_unit(r, c);
-  if (unit == "usd") return fixed(value / 1e6, 1) + (named ? " M$ TCO" : " M$");
+  if (unit == "usd")
+    return fixed(value / 1e6, 1) +
+           (!named ? " M$" : r.objective == search::Objective::lifetime_tco ? " M$ lifetime TCO" : " M$ job cost");
   if (unit == "days") return fixed(value, 1) + " days";
   if (unit == "mwh") return grouped(value) + " MWh";
   return grouped(value) + " tCO2";
@@ -113,7 +117,7 @@ std::string explanations_table(const search::PlanRequest& r, const search::PlanR
     out += fmt::format("{} for {} at every site:\n", chip_label(pick), workload_name(r, pick));
     Table t;
     t.add_column("SITE", Align::left);
-    for (const char* col : {"COUNT", "MW", "CAPEX M$", "ENERGY M$/yr", "TCO M$", training ? "DAYS" : "OUT TOK/S", "$/M TOK"})
+    for (const char* col : {"COUNT", "MW", "CAPEX M$", "ENERGY M$/yr", "JOB M$", training ? "DAYS" : "OUT TOK/S", "$/M TOK"})
       t.add_column(col);
     t.add_column("NOTE", Align::left);
     for (const auto i : e.sites) {
@@ -125,7 +129,7 @@ std::string explanations_table(const search::PlanRequest& r, const search::PlanR
       const std::string note = chosen ? "chosen" : !c.usable ? c.why_not : !c.held_by.empty() ? "held out by " + c.held_by : "";
       t.add_row({c.site, num(grouped(static_cast<double>(c.count))), num(fixed(c.cost.power_mw, 1)),
                  num(fixed(c.cost.capex_usd / 1e6, 1)), num(fixed(c.cost.energy_usd_per_year / 1e6, 1)),
-                 num(fixed(c.cost.tco_usd / 1e6, 1)), num(training ? fixed(c.days, 1) : grouped(c.output_tokens_per_s)),
+                 num(fixed(c.cost.job_cost_usd / 1e6, 1)), num(training ? fixed(c.days, 1) : grouped(c.output_tokens_per_s)),
                  num(fixed(c.usd_per_million_tokens, 3)), note});
     }
     out += t.render();

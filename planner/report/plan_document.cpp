@@ -33,7 +33,8 @@ std::string joined(const std::vector<std::string>& lines) {
 // The money, power and time columns every option table shares.
 void add_cost_columns(Section& s) {
   s.number("count", "chips").number("power_mw", "MW", 1).number("capex_usd", "capex M$", 1, 1e-6);
-  s.number("energy_usd_per_year", "energy M$/yr", 1, 1e-6).number("tco_usd", "TCO M$", 1, 1e-6);
+  s.number("energy_usd_per_year", "energy M$/yr", 1, 1e-6).number("tco_usd", "lifetime TCO M$", 1, 1e-6);
+  s.number("job_cost_usd", "job cost M$", 1, 1e-6).number("usd_per_chip_hour", "USD/chip-hour", 2);
   s.number("days", "days", 1).number("output_tokens_per_s", "output tokens/s");
   s.number("usd_per_million_tokens", "$/M tokens", 3);
 }
@@ -44,7 +45,8 @@ std::vector<Cell> cost_cells(const search::PlanRequest& r, const Candidate& c, l
   const bool training = is_training(r, c);
   return {number_cell_if(sized, static_cast<double>(count)), number_cell_if(sized, k.power_mw),
           number_cell_if(sized, k.capex_usd),                 number_cell_if(sized, k.energy_usd_per_year),
-          number_cell_if(sized, k.tco_usd),                   number_cell_if(sized && training, days),
+          number_cell_if(sized, k.tco_usd),                   number_cell_if(sized, k.job_cost_usd),
+          number_cell_if(sized, k.usd_per_chip_hour),         number_cell_if(sized && training, days),
           number_cell_if(sized && !training, tokens_per_s),   number_cell_if(sized, usd_per_mtok)};
 }
 
@@ -73,8 +75,9 @@ void add_plans(Document& doc, const search::PlanRequest& r, const search::PlanRe
     s.add_row(std::move(row));
   }
   if (plan.feasible)
-    s.notes.push_back(fmt::format("total: capex {} M$, TCO {} M$, {} MW", fixed(plan.total_capex_usd / 1e6, 1),
-                                  fixed(plan.total_tco_usd / 1e6, 1), fixed(plan.total_power_mw, 1)));
+    s.notes.push_back(fmt::format("total: capex {} M$, lifetime TCO {} M$, job cost {} M$, {} MW",
+                                  fixed(plan.total_capex_usd / 1e6, 1), fixed(plan.total_tco_usd / 1e6, 1),
+                                  fixed(plan.total_job_cost_usd / 1e6, 1), fixed(plan.total_power_mw, 1)));
 }
 
 void add_explanations(Document& doc, const search::PlanRequest& r, const search::PlanResult& plan,
@@ -169,6 +172,16 @@ Section assumptions_section(const search::PlanRequest& r, const search::PlanResu
   s.add_row({text_cell("chip_life_years"), text_cell(num(a.chip_life_years)), text_cell("chips and servers written off, years")});
   s.add_row({text_cell("building_life_years"), text_cell(num(a.building_life_years)), text_cell("facility written off, years")});
   s.add_row({text_cell("cost_of_capital"), text_cell(num(a.cost_of_capital)), text_cell("annual rate for the capital recovery factor")});
+  s.add_row({text_cell("maintenance_share"), text_cell(num(a.opex.maintenance_share_per_year)), text_cell("maintenance and support per year, share of IT capex")});
+  s.add_row({text_cell("staff_per_mw"), text_cell(num(a.opex.operations_staff_per_mw)), text_cell("operations staff per MW of IT load")});
+  s.add_row({text_cell("staff_usd_per_year"), text_cell(num(a.opex.staff_usd_per_year)), text_cell("loaded cost of one staff member, USD per year")});
+  s.add_row({text_cell("software_usd_per_chip_year"), text_cell(num(a.opex.software_usd_per_chip_year)), text_cell("software per chip-year, USD")});
+  s.add_row({text_cell("insurance_tax_share"), text_cell(num(a.opex.insurance_tax_share_per_year)), text_cell("insurance and property tax per year, share of capex")});
+  s.add_row({text_cell("spares_share"), text_cell(num(a.opex.spares_share_per_year)), text_cell("spare parts per year, share of IT capex")});
+  s.add_row({text_cell("residual_share"), text_cell(num(a.residual_share)), text_cell("IT capex recovered at the end of the chip life")});
+  s.add_row({text_cell("serving_utilisation"), text_cell(num(a.serving_utilisation)), text_cell("average served load over peak")});
+  s.add_row({text_cell("carbon_usd_per_tco2"), text_cell(num(a.carbon_usd_per_tco2)), text_cell("carbon price, USD per tonne")});
+  if (a.market_rent) s.add_row({text_cell("rent"), text_cell("market"), text_cell("each chip rented at its market rent")});
   s.add_row({text_cell("load_factor"), text_cell(num(a.load_factor)), text_cell("average chip power as a share of TDP")});
   s.add_row({text_cell("serving_years"), text_cell(num(r.serving_years)), text_cell("horizon over which serving fleets are priced")});
   if (r.budget_usd) s.add_row({text_cell("budget_usd"), text_cell(num(*r.budget_usd)), text_cell("capital budget, USD")});
@@ -234,6 +247,7 @@ Document compare_document(const search::PlanRequest& r, const search::PlanResult
   s.number("tco_usd", "TCO M$", 1, 1e-6).number("usd_per_run", "M$ per run", 1, 1e-6);
   s.number("usd_per_million_tokens", "$/M tokens", 3).number("days", "days", 1);
   s.number("output_tokens_per_s", "output tokens/s").text("layout", "layout").text("why_not", "why not");
+  s.number("job_cost_usd", "job cost M$", 1, 1e-6).number("usd_per_chip_hour", "USD/chip-hour", 2);
   for (const auto* c : best_chip_options(plan)) {
     const bool sized = c->count > 0;
     const bool training = is_training(r, *c);
@@ -245,7 +259,8 @@ Document compare_document(const search::PlanRequest& r, const search::PlanResult
                number_cell_if(sized, k.energy_usd_per_year_unsubsidized), number_cell_if(sized, k.tco_usd),
                number_cell_if(sized && training, c->usd_per_run), number_cell_if(sized, c->usd_per_million_tokens),
                number_cell_if(sized && training, c->days), number_cell_if(sized && !training, c->output_tokens_per_s),
-               text_cell(c->layout), text_cell(c->why_not)});
+               text_cell(c->layout), text_cell(c->why_not), number_cell_if(sized, k.job_cost_usd),
+               number_cell_if(sized, k.usd_per_chip_hour)});
   }
   if (!break_even.empty()) doc.sections.push_back(break_even_section(break_even));
   doc.sections.push_back(assumptions_section(r, plan, h));

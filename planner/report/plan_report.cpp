@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/cost_report.h"
 #include "report/schema.h"
 #include "report/explain_report.h"
 #include "report/table.h"
@@ -30,22 +31,6 @@ std::string allowed_text(const Candidate& c) {
   return "yes";
 }
 
-Json cost_json(const cost::Cost& k) {
-  return {{"capex_usd", k.capex_usd},
-          {"chip_capex_usd", k.chip_capex_usd},
-          {"system_capex_usd", k.system_capex_usd},
-          {"facility_capex_usd", k.facility_capex_usd},
-          {"energy_usd_per_year", k.energy_usd_per_year},
-          {"energy_usd_per_year_unsubsidized", k.energy_usd_per_year_unsubsidized},
-          {"capex_usd_per_year", k.capex_usd_per_year},
-          {"rental_usd_per_year", k.rental_usd_per_year},
-          {"tco_usd", k.tco_usd},
-          {"power_mw", k.power_mw},
-          {"average_power_mw", k.average_power_mw},
-          {"energy_mwh", k.energy_mwh},
-          {"tco2", k.tco2}};
-}
-
 Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
   Json out = {{"workload", r.workloads[static_cast<std::size_t>(c.workload)].name},
               {"chip", c.chip},
@@ -69,7 +54,7 @@ Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
     out["usd_per_million_tokens"] = c.usd_per_million_tokens;
     if (is_training(r, c)) {
       out["days"] = c.days;
-      out["usd_per_run"] = c.usd_per_run;
+      out["usd_per_run"] = c.usd_per_run;  // = job_cost_usd
     } else {
       out["output_tokens_per_s"] = c.output_tokens_per_s;
     }
@@ -103,6 +88,7 @@ std::string header_line(const search::PlanRequest& r, const search::PlanResult& 
                      h.state_funded ? " (state-funded)" : "", h.objective,
                      r.assumptions.rental_usd_per_chip_hour
                          ? fmt::format(", renting at {} USD per chip-hour", *r.assumptions.rental_usd_per_chip_hour)
+                         : r.assumptions.market_rent ? std::string(", renting at market rents")
                          : fmt::format(", chips written off over {} years", r.assumptions.chip_life_years));
 }
 
@@ -134,6 +120,22 @@ std::string plan_footer(const search::PlanResult& plan) {
   return out;
 }
 
+// One line per owned chip type with a market rent: which is cheaper per chip-hour.
+std::string rent_vs_buy(const search::PlanRequest& r, const search::PlanResult& plan) {
+  const auto* model = r.assumptions.model;
+  if (!model || r.assumptions.rental_usd_per_chip_hour || r.assumptions.market_rent) return "";
+  std::string out;
+  for (const auto* c : best_per_chip(plan)) {
+    const auto* rent = model->find_rental(c->chip);
+    if (!rent || c->count == 0) continue;
+    const double own = c->cost.usd_per_chip_hour;
+    const double market = rent->usd_per_chip_hour.value;
+    out += fmt::format("  {}: own {} vs rent {} USD per chip-hour: {}\n", chip_label(*c), fixed(own, 2),
+                       fixed(market, 2), own <= market ? "buying is cheaper" : "renting is cheaper");
+  }
+  return out.empty() ? "" : "\nrent vs buy (market rent from hw_specs/cost, owned at the assumptions below):\n" + out;
+}
+
 }  // namespace
 
 std::vector<const Candidate*> best_chip_options(const search::PlanResult& plan) { return best_per_chip(plan); }
@@ -160,7 +162,7 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
     p.update(cost_json(chosen.cost));
     if (is_training(r, c)) {
       p["days"] = chosen.days;
-      p["usd_per_run"] = chosen.cost.tco_usd;
+      p["usd_per_run"] = chosen.cost.job_cost_usd;
     } else {
       p["output_tokens_per_s"] = chosen.output_tokens_per_s;
     }
@@ -176,7 +178,11 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
           {"objective", h.objective},
           {"feasible", plan.feasible},
           {"plans", std::move(plans)},
-          {"totals", {{"capex_usd", plan.total_capex_usd}, {"tco_usd", plan.total_tco_usd}, {"power_mw", plan.total_power_mw}}},
+          {"totals",
+           {{"capex_usd", plan.total_capex_usd},
+            {"tco_usd", plan.total_tco_usd},
+            {"job_cost_usd", plan.total_job_cost_usd},
+            {"power_mw", plan.total_power_mw}}},
           {"binding", plan.binding},
           {"ways_out", plan.ways_out},
           {"explanations", explanations_json(r, plan)},
@@ -197,23 +203,26 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
   }
   Table t;
   for (const char* col : {"WORKLOAD", "CHIP", "SITE"}) t.add_column(col, Align::left);
-  for (const char* col : {"COUNT", "MW", "CAPEX M$", "ENERGY M$/yr", "TCO M$", "DAYS | OUT TOK/S", "$/M TOK"}) t.add_column(col);
+  for (const char* col : {"COUNT", "MW", "CAPEX M$", "TCO M$", "JOB M$", "USD/CHIP-H", "DAYS | OUT TOK/S", "$/M TOK"})
+    t.add_column(col);
   t.add_column("LAYOUT", Align::left);
   for (const auto& chosen : plan.chosen) {
     const auto& c = plan.candidates[chosen.candidate];
     t.add_row({r.workloads[static_cast<std::size_t>(c.workload)].name, chip_label(c), c.site,
                grouped(static_cast<double>(chosen.count)), fixed(chosen.cost.power_mw, 1), musd(chosen.cost.capex_usd),
-               musd(chosen.cost.energy_usd_per_year), musd(chosen.cost.tco_usd),
+               musd(chosen.cost.tco_usd), musd(chosen.cost.job_cost_usd), fixed(chosen.cost.usd_per_chip_hour, 2),
                is_training(r, c) ? fixed(chosen.days, 1) + " d" : grouped(chosen.output_tokens_per_s),
                fixed(chosen.usd_per_million_tokens, 3), c.layout});
   }
   out += "\n" + t.render();
-  out += fmt::format("\ntotal: capex {} M$, TCO {} M$, {} MW\n", musd(plan.total_capex_usd), musd(plan.total_tco_usd),
-                     fixed(plan.total_power_mw, 1));
+  out += fmt::format("\ntotal: capex {} M$, lifetime TCO {} M$, job cost {} M$, {} MW\n", musd(plan.total_capex_usd),
+                     musd(plan.total_tco_usd), musd(plan.total_job_cost_usd), fixed(plan.total_power_mw, 1));
+  out += assumptions_text(r.assumptions, r.serving_years);
   out += plan_footer(plan);
   for (const auto& chosen : plan.chosen) {
     const auto& c = plan.candidates[chosen.candidate];
     out += fmt::format("{} on {} at {}:\n", r.workloads[static_cast<std::size_t>(c.workload)].name, chip_label(c), c.site);
+    out += cost_breakdown(chosen.cost, chosen.count);
     for (const auto& b : chosen.binding) out += "  binding: " + b + "\n";
     if (c.precision_fallback) out += fmt::format("  note: runs at {}: the chip lacks the workload's precision\n", specs::to_string(c.precision));
   }
@@ -222,7 +231,7 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
   const bool several = r.workloads.size() > 1;
   if (several) alt.add_column("WORKLOAD", Align::left);
   for (const char* col : {"ALTERNATIVE", "BEST SITE"}) alt.add_column(col, Align::left);
-  for (const char* col : {"COUNT", "TCO M$", "DAYS | OUT TOK/S"}) alt.add_column(col);
+  for (const char* col : {"COUNT", "JOB M$", "DAYS | OUT TOK/S"}) alt.add_column(col);
   alt.add_column("WHY NOT CHOSEN", Align::left);
   for (const auto* c : best_per_chip(plan)) {
     const bool chosen = std::any_of(plan.chosen.begin(), plan.chosen.end(),
@@ -230,7 +239,7 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
     if (chosen) continue;
     std::vector<std::string> row = {
         chip_label(*c), c->site, c->count ? grouped(static_cast<double>(c->count)) : "-",
-        c->count ? musd(c->cost.tco_usd) : "-",
+        c->count ? musd(c->cost.job_cost_usd) : "-",
         c->count ? (is_training(r, *c) ? fixed(c->days, 1) + " d" : grouped(c->output_tokens_per_s)) : "-",
         !c->usable           ? c->why_not
         : c->held_by.empty() ? fmt::format("costlier by {}", to_string(r.objective))
@@ -255,22 +264,26 @@ std::string compare_table(const search::PlanRequest& r, const search::PlanResult
   const bool training = !r.workloads.empty() && r.workloads.front().kind == workload::Kind::training;
   Table t;
   for (const char* col : {"CHIP", "ORIGIN", "ALLOWED"}) t.add_column(col, Align::left);
-  for (const char* col : {"COUNT", "MW", "CAPEX M$", "ENERGY M$/yr", "NO SUBSIDY M$/yr", "TCO M$",
-                          training ? "M$ PER RUN" : "$/M TOKENS", training ? "DAYS" : "OUT TOK/S"})
+  for (const char* col : {"COUNT", "MW", "CAPEX M$", "ENERGY M$/yr", "NO SUBSIDY M$/yr", "TCO M$", "USD/CHIP-H",
+                          "RENT USD/CHIP-H", training ? "M$ PER RUN" : "$/M TOKENS", training ? "DAYS" : "OUT TOK/S"})
     t.add_column(col);
   t.add_column("LAYOUT OR WHY NOT", Align::left);
+  const auto* model = r.assumptions.model;
   for (const auto* c : best_per_chip(plan)) {
     const bool sized = c->count > 0;
     const std::string why = c->usable ? c->layout : c->why_not;
+    const auto* rent = model ? model->find_rental(c->chip) : nullptr;
     t.add_row({chip_label(*c), c->domestic ? "domestic" : "imported", allowed_text(*c),
                sized ? grouped(static_cast<double>(c->count)) : "-", sized ? fixed(c->cost.power_mw, 1) : "-",
                sized ? musd(c->cost.capex_usd) : "-", sized ? musd(c->cost.energy_usd_per_year) : "-",
                sized ? musd(c->cost.energy_usd_per_year_unsubsidized) : "-", sized ? musd(c->cost.tco_usd) : "-",
+               sized ? fixed(c->cost.usd_per_chip_hour, 2) : "-", rent ? fixed(rent->usd_per_chip_hour.value, 2) : "-",
                sized ? (training ? musd(c->usd_per_run) : fixed(c->usd_per_million_tokens, 3)) : "-",
                sized ? (training ? fixed(c->days, 1) : grouped(c->output_tokens_per_s)) : "-", why});
   }
   const std::string site = plan.candidates.empty() ? "" : plan.candidates.front().site;
   out += fmt::format("site {}; one row per chip, cheapest first; M$ = millions of USD\n\n", site) + t.render();
+  out += rent_vs_buy(r, plan) + assumptions_text(r.assumptions, r.serving_years);
   return out;
 }
 

@@ -5,6 +5,6 @@
 
 namespace planner::report {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 }  // namespace planner::report

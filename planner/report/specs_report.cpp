@@ -90,6 +90,7 @@ Json system_json(const specs::System& s) {
               {"scale_up_domain_chips", s.scale_up_domain_chips},
               {"host_power_w_per_chip", to_json(s.host_power_w_per_chip)},
               {"system_cost_usd_per_chip", to_json(s.system_cost_usd_per_chip)}};
+  put_optional(out, "host_typical_w_per_chip", s.host_typical_w_per_chip);
   put_optional(out, "scale_up_gbytes_per_s", s.scale_up_gbytes_per_s);
   put_optional(out, "scale_out_gbits_per_s", s.scale_out_gbits_per_s);
   if (!s.notes.empty()) out["notes"] = s.notes;
@@ -186,6 +187,7 @@ std::string system_details(const specs::System& s) {
   std::string out = fmt::format("{}  {}\n  {} x {} per system, scale-up domain of {} chips\n  file {}\n", s.id,
                                 s.name, s.chips_per_system, s.accelerator, s.scale_up_domain_chips, s.file);
   out += detail_line("host power per chip", s.host_power_w_per_chip, "W");
+  optional_detail(out, "host typical per chip", s.host_typical_w_per_chip, "W");
   out += detail_line("system cost per chip", s.system_cost_usd_per_chip, "USD");
   optional_detail(out, "scale-up (each direction)", s.scale_up_gbytes_per_s, "GB/s");
   optional_detail(out, "scale-out NIC", s.scale_out_gbits_per_s, "Gb/s");

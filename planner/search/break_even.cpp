@@ -126,7 +126,8 @@ std::vector<Input> inputs_of(const specs::Catalog& catalog, const PlanRequest& r
       out.push_back({axis_of("electricity:" + c->site), v, 0, std::max(1.0, 10 * v)});
     }
   }
-  if (!request.assumptions.rental_usd_per_chip_hour)
+  const bool renting = request.assumptions.rental_usd_per_chip_hour || request.assumptions.market_rent;
+  if (!renting)
     for (const auto* c : {&a, &b})
       if (const auto* chip = catalog.find_accelerator(c->chip)) {
         const double v = chip->unit_usd.value;
@@ -134,7 +135,7 @@ std::vector<Input> inputs_of(const specs::Catalog& catalog, const PlanRequest& r
       }
   if (a.cost.subsidy_fraction > 0 || b.cost.subsidy_fraction > 0)
     out.push_back({axis_of("subsidy"), std::max(a.cost.subsidy_fraction, b.cost.subsidy_fraction), 0, 1});
-  if (!request.assumptions.rental_usd_per_chip_hour)
+  if (!renting)
     out.push_back({axis_of("cost-of-capital"), request.assumptions.cost_of_capital, 0, 0.5});
   return out;
 }

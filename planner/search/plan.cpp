@@ -94,12 +94,13 @@ namespace {
 
 double objective_value(Objective o, const Candidate& c, bool training) {
   switch (o) {
-    case Objective::tco: return c.cost.tco_usd;
-    case Objective::time: return training ? c.days : c.cost.tco_usd;
+    case Objective::job_cost: return c.cost.job_cost_usd;
+    case Objective::lifetime_tco: return c.cost.tco_usd;
+    case Objective::time: return training ? c.days : c.cost.job_cost_usd;
     case Objective::energy: return c.cost.energy_mwh;
     case Objective::carbon: return c.cost.tco2;
   }
-  return c.cost.tco_usd;
+  return c.cost.job_cost_usd;
 }
 
 Candidate price(const PlanRequest& request, int wi, const Sized& s, const specs::Site& site) {
@@ -144,12 +145,17 @@ Candidate price(const PlanRequest& request, int wi, const Sized& s, const specs:
   }
   if (c.count > 0) {
     c.cost = cost::cost_of({choice.chip, choice.system, &site, c.count, years}, request.assumptions);
-    const double tokens = training ? w.training.tokens : w.demanded_output_tokens_per_s() * years * kSecondsPerYear;
-    c.usd_per_run = training ? c.cost.tco_usd : 0;
-    c.usd_per_million_tokens = c.cost.tco_usd / tokens * 1e6;
+    // Serving: the fleet is sized for the peak demand and serves, on average,
+    // the serving utilisation of it.
+    const double tokens = training ? w.training.tokens
+                                   : w.demanded_output_tokens_per_s() * request.assumptions.serving_utilisation *
+                                         years * kSecondsPerYear;
+    c.usd_per_run = training ? c.cost.job_cost_usd : 0;
+    c.usd_per_million_tokens = c.cost.job_cost_usd / tokens * 1e6;
     c.objective = objective_value(request.objective, c, training);
-    c.usable = true;
-    if (training && c.cost.power_mw > site.power_available_mw.value) {
+    c.usable = c.cost.priced;
+    if (!c.cost.priced) c.why_not = c.cost.why_unpriced;
+    if (c.usable && training && c.cost.power_mw > site.power_available_mw.value) {
       c.usable = false;
       c.why_not = fmt::format("needs {:.0f} MW; {} has {:.0f} MW", c.cost.power_mw, site.id, site.power_available_mw.value);
     }
@@ -204,12 +210,13 @@ std::optional<std::string> users_note(const PlanRequest& r, const workload::Work
 
 std::string_view to_string(Objective o) {
   switch (o) {
-    case Objective::tco: return "tco";
+    case Objective::job_cost: return "job-cost";
+    case Objective::lifetime_tco: return "lifetime-tco";
     case Objective::time: return "time";
     case Objective::energy: return "energy";
     case Objective::carbon: return "carbon";
   }
-  return "tco";
+  return "job-cost";
 }
 
 namespace {
@@ -226,13 +233,7 @@ void record_chosen(const PlanRequest& request, const Model& model, const FleetSo
     chosen.count = chosen.steps * cand.step_chips;
     chosen.verdict = cand.verdict;
     const double share = static_cast<double>(chosen.count) / static_cast<double>(cand.count);
-    chosen.cost = cand.cost;
-    for (double* field : {&chosen.cost.chip_capex_usd, &chosen.cost.system_capex_usd, &chosen.cost.facility_capex_usd,
-                          &chosen.cost.capex_usd, &chosen.cost.it_power_mw, &chosen.cost.power_mw,
-                          &chosen.cost.average_power_mw, &chosen.cost.energy_mwh_per_year, &chosen.cost.energy_usd_per_year,
-                          &chosen.cost.energy_usd_per_year_unsubsidized, &chosen.cost.capex_usd_per_year,
-                          &chosen.cost.rental_usd_per_year, &chosen.cost.tco_usd, &chosen.cost.energy_mwh, &chosen.cost.tco2})
-      *field *= share;
+    chosen.cost = cost::scaled(cand.cost, share);
     chosen.days = cand.days;
     chosen.output_tokens_per_s = cand.output_tokens_per_s * share;
     chosen.usd_per_million_tokens = cand.usd_per_million_tokens;
@@ -253,6 +254,7 @@ void record_chosen(const PlanRequest& request, const Model& model, const FleetSo
                                (cand.policy_reasons.empty() ? std::string() : cand.policy_reasons.front()));
     out.total_capex_usd += chosen.cost.capex_usd;
     out.total_tco_usd += chosen.cost.tco_usd;
+    out.total_job_cost_usd += chosen.cost.job_cost_usd;
     out.total_power_mw += chosen.cost.power_mw;
     out.chosen.push_back(std::move(chosen));
   }

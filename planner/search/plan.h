@@ -19,7 +19,10 @@
 
 namespace planner::search {
 
-enum class Objective { tco, time, energy, carbon };
+// What a plan minimises: a job's cost (training: its days of the yearly cost
+// of ownership; serving: the serving horizon of it), the clusters' lifetime
+// TCO, training time (serving: job cost), energy or carbon.
+enum class Objective { job_cost, lifetime_tco, time, energy, carbon };
 
 // Remembers how each workload was sized on each chip type, so that plans which
 // differ only in prices, power, policy limits or cost of capital (a sweep's
@@ -39,7 +42,7 @@ struct PlanRequest {
   // Whether chips that need a case-by-case export licence are assumed to get
   // one (the default) or to be refused, as under a presumption of denial.
   bool licences_granted = true;
-  Objective objective = Objective::tco;
+  Objective objective = Objective::job_cost;
   std::optional<double> budget_usd;  // capex (rent when renting) of the whole plan
   std::optional<double> max_mw;      // facility power of the whole plan
   std::optional<double> deadline_days;  // overrides the workloads' deadline_days
@@ -87,7 +90,7 @@ struct Candidate {
   double fastest_days = 0;          // training that misses its deadline: the fastest it can go (0: unknown)
   double output_tokens_per_s = 0;   // serving, with `count` chips
   cost::Cost cost;                  // of `count` chips over the job or the serving horizon
-  double usd_per_run = 0;           // training: TCO of the job
+  double usd_per_run = 0;           // training: the job's cost
   double usd_per_million_tokens = 0;
   double objective = 0;             // per the request's objective
 };
@@ -137,7 +140,8 @@ struct PlanResult {
   SolveReport solve;
   std::vector<std::string> notes;     // facts about the request the plan assumed (users' country)
   double total_capex_usd = 0;
-  double total_tco_usd = 0;
+  double total_tco_usd = 0;       // lifetime TCO of the chosen clusters
+  double total_job_cost_usd = 0;  // the jobs' shares of it
   double total_power_mw = 0;
 };
 

@@ -279,7 +279,7 @@ SweepOutcome summarise(const PlanRequest& request, const PlanResult& result) {
     s.energy_usd_per_year = chosen.cost.energy_usd_per_year;
     s.power_mw = chosen.cost.power_mw;
     const bool training = request.workloads[static_cast<std::size_t>(c.workload)].kind == workload::Kind::training;
-    s.usd_per_run = training ? chosen.cost.tco_usd : 0;
+    s.usd_per_run = training ? chosen.cost.job_cost_usd : 0;
     s.usd_per_million_tokens = chosen.usd_per_million_tokens;
     o.choices.push_back(std::move(s));
   }

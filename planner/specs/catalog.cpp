@@ -68,7 +68,8 @@ void add_spec_document(const util::Json& parsed, const std::string& path, std::s
   const auto kind = read_kind(*doc, path, diagnostics);
   if (!kind) return;
   const std::vector<std::string> kinds = {std::string(kKindAccelerator), std::string(kKindSystem),
-                                          std::string(kKindSiteTable), std::string(kKindModelConstants)};
+                                          std::string(kKindSiteTable), std::string(kKindModelConstants),
+                                          std::string(kKindCostModel)};
   if (expected_kind.empty() && is_later_stage_kind(*kind)) return;  // the policy loader reads these
   if (!expected_kind.empty() && *kind != expected_kind) {
     diagnostics.error(path, "/kind", fmt::format("expected \"{}\" for a file in this folder, got \"{}\"",
@@ -86,8 +87,15 @@ void add_spec_document(const util::Json& parsed, const std::string& path, std::s
                                       "; pass --no-bundled to use your own");
     else if (constants)
       catalog.constants = std::move(*constants);
+  } else if (*kind == kKindCostModel) {
+    auto model = read_cost_model(*doc, path, diagnostics);
+    if (model && catalog.cost_model)
+      diagnostics.error(path, "", "the cost model is already loaded from " + catalog.cost_model->file +
+                                      "; pass --no-bundled to use your own");
+    else if (model)
+      catalog.cost_model = std::move(*model);
   } else {
-    diagnostics.error(path, "/kind", fmt::format("expected \"accelerator\", \"system\", \"site_table\" or \"model_constants\", got \"{}\"{}",
+    diagnostics.error(path, "/kind", fmt::format("expected \"accelerator\", \"system\", \"site_table\", \"model_constants\" or \"cost_model\", got \"{}\"{}",
                                                  *kind, util::did_you_mean(*kind, kinds)));
   }
 }
@@ -107,7 +115,7 @@ Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>&
       case util::FileSystem::Kind::directory: {
         const std::pair<std::string_view, std::string_view> folders[] = {
             {kAcceleratorDir, kKindAccelerator}, {kSystemDir, kKindSystem}, {kSiteDir, kKindSiteTable},
-            {kModelDir, kKindModelConstants}};
+            {kModelDir, kKindModelConstants}, {kCostDir, kKindCostModel}};
         bool any = false;
         for (const auto& [folder, kind] : folders) {
           const std::string sub = join_path(path, folder);

@@ -10,6 +10,7 @@
 
 #include "specs/accelerator.h"
 #include "specs/constants.h"
+#include "specs/cost_model.h"
 #include "specs/site.h"
 #include "specs/system.h"
 #include "util/diagnostics.h"
@@ -25,6 +26,8 @@ struct Catalog {
   std::vector<Site> sites;
   // The performance model's constants (hw_specs/model/constants.json); at most one file.
   std::optional<ModelConstants> constants;
+  // The cost model's finance defaults, fabric tiers and rents (hw_specs/cost/); at most one file.
+  std::optional<CostModel> cost_model;
 
   const Accelerator* find_accelerator(std::string_view id) const;
   const System* find_system(std::string_view id) const;
@@ -41,6 +44,7 @@ inline constexpr std::string_view kAcceleratorDir = "accelerators";
 inline constexpr std::string_view kSystemDir = "systems";
 inline constexpr std::string_view kSiteDir = "sites";
 inline constexpr std::string_view kModelDir = "model";
+inline constexpr std::string_view kCostDir = "cost";
 
 // Loads each path in order: a directory laid out like hw_specs/ (accelerators/,
 // systems/, sites/; any may be absent) or a single accelerator, system or

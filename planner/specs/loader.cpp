@@ -167,6 +167,11 @@ std::optional<System> read_system(const Json& doc, const std::string& file, util
   s.scale_up_domain_chips =
       static_cast<int>(r.integer("scale_up_domain_chips", Presence::required, b::kDomainChips).value_or(0));
   require(r, "host_power_w_per_chip", b::kHostPowerWPerChip, s.host_power_w_per_chip);
+  s.host_typical_w_per_chip = read_sourced(r, "host_typical_w_per_chip", Presence::optional, b::kHostPowerWPerChip);
+  if (s.host_typical_w_per_chip && s.host_typical_w_per_chip->value > s.host_power_w_per_chip.value)
+    r.error_at("host_typical_w_per_chip", fmt::format("typical draw {} W is above the nameplate {} W",
+                                                      util::format_number(s.host_typical_w_per_chip->value),
+                                                      util::format_number(s.host_power_w_per_chip.value)));
   require(r, "system_cost_usd_per_chip", b::kSystemCostUsdPerChip, s.system_cost_usd_per_chip);
   s.scale_up_gbytes_per_s = read_sourced(r, "scale_up_gbytes_per_s", Presence::optional, b::kScaleUpGbytesPerS);
   s.scale_out_gbits_per_s = read_sourced(r, "scale_out_gbits_per_s", Presence::optional, b::kScaleOutGbitsPerS);

@@ -19,8 +19,11 @@ struct System {
 
   int chips_per_system = 0;
   int scale_up_domain_chips = 0;
-  Sourced host_power_w_per_chip;     // beyond the chip TDP
-  Sourced system_cost_usd_per_chip;  // chip itself excluded
+  Sourced host_power_w_per_chip;     // beyond the chip TDP, nameplate maximum: sizes the facility
+  // Typical draw beyond the chip (bills energy); absent: the cost model's
+  // host_typical_share of the nameplate.
+  std::optional<Sourced> host_typical_w_per_chip;
+  Sourced system_cost_usd_per_chip;  // server, chip itself and scale-out fabric excluded
   std::optional<Sourced> scale_up_gbytes_per_s;  // overrides the chip's, each direction
   std::optional<Sourced> scale_out_gbits_per_s;  // overrides the chip's
 };

@@ -55,11 +55,15 @@ TEST_SUITE("cost::cost_of") {
     CHECK(c.energy_mwh_per_year == doctest::Approx(13665.6));
     CHECK(c.energy_usd_per_year_unsubsidized == doctest::Approx(13665.6 * 1000 * 0.1));
     CHECK(c.energy_usd_per_year == doctest::Approx(1366560));  // no subsidy at this site
-    // Capex: chips 20M, systems 10M, facility 1.8 MW x 10M = 18M.
-    CHECK(c.capex_usd == doctest::Approx(48e6));
-    // Per year: 30M / 5 + 18M / 15 = 7.2M; TCO = 7.2M + 1.36656M.
-    CHECK(c.capex_usd_per_year == doctest::Approx(7.2e6));
-    CHECK(c.tco_usd == doctest::Approx(7.2e6 + 1366560));
+    // Capex: chips 20M, systems 10M, facility per MW of IT load 1.5 MW x 10M = 15M;
+    // no fabric without the cost model's tiers.
+    CHECK(c.fabric_capex_usd == 0);
+    CHECK(c.capex_usd == doctest::Approx(45e6));
+    // Per year: 30M / 5 + 15M / 15 = 7M; the job's year = 7M + 1.36656M; the
+    // lifetime TCO five such years.
+    CHECK(c.capex_usd_per_year == doctest::Approx(7e6));
+    CHECK(c.job_cost_usd == doctest::Approx(7e6 + 1366560));
+    CHECK(c.tco_usd == doctest::Approx(5 * (7e6 + 1366560)));
     // 13,665.6 MWh x 500 g/kWh = 6,832.8 t.
     CHECK(c.tco2 == doctest::Approx(6832.8));
   }
@@ -89,7 +93,8 @@ TEST_SUITE("cost::cost_of") {
     const auto c = cost::cost_of({&f.chip, &f.system, &f.site, 100, 0.5}, a);
     CHECK(c.capex_usd == 0);
     CHECK(c.energy_usd_per_year == 0);
-    CHECK(c.tco_usd == doctest::Approx(100 * 2.0 * 8760 * 0.5));
+    CHECK(c.job_cost_usd == doctest::Approx(100 * 2.0 * 8760 * 0.5));
+    CHECK(c.usd_per_chip_hour == doctest::Approx(2.0));
   }
 
   TEST_CASE("TCO never falls when the electricity price rises") {

@@ -584,7 +584,7 @@ TEST_SUITE("specs::loader") {
     auto doc = valid_accelerator();
     doc["kind"] = "acelerator";
     CHECK(errors_of(doc) ==
-          "chip.json: /kind: expected \"accelerator\", \"system\", \"site_table\" or \"model_constants\", got "
+          "chip.json: /kind: expected \"accelerator\", \"system\", \"site_table\", \"model_constants\" or \"cost_model\", got "
           "\"acelerator\" (did you mean \"accelerator\"?)\n");
   }
 
