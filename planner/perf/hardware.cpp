@@ -51,6 +51,8 @@ std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string
   hw.matmul_flops = hw.peak_flops * c(Constant::matmul_efficiency);
   hw.attention_flops = chip->bf16_tflops.value * 1e12 * c(Constant::attention_efficiency);
   hw.vector_flops = chip->bf16_tflops.value * 1e12 * c(Constant::matmul_efficiency);
+  hw.training_matmul_flops = hw.matmul_flops * c(Constant::training_matmul_factor);
+  hw.training_bf16_matmul_flops = hw.vector_flops * c(Constant::training_matmul_factor);
   hw.hbm_total_bytes = chip->hbm_gb.value * kGB;
   hw.hbm_bytes = hw.hbm_total_bytes - c(Constant::memory_reserved_gib) * kGiB;
   hw.hbm_bytes_per_s = chip->hbm_tbps.value * 1e12 * c(Constant::memory_efficiency);
@@ -64,6 +66,11 @@ std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string
   hw.scale_out_latency_s = c(Constant::scale_out_latency_us) * 1e-6;
   hw.scale_up_domain = system ? system->scale_up_domain_chips : static_cast<int>(chip->scale_up_domain_chips.value);
   hw.dp_overlap = c(Constant::dp_overlap);
+  hw.ep_overlap = c(Constant::ep_overlap);
+  hw.grouped_gemm_row_alignment = c(Constant::grouped_gemm_row_alignment);
+  hw.routing_imbalance = c(Constant::routing_imbalance);
+  hw.straggler_onset_chips = c(Constant::straggler_onset_chips);
+  hw.straggler_per_doubling = c(Constant::straggler_per_doubling);
   hw.failure_rate_per_chip_s = c(Constant::failure_rate_per_chip_hour) / 3600.0;
   hw.restart_s = c(Constant::restart_minutes) * 60.0;
   hw.checkpoint_s = c(Constant::checkpoint_minutes) * 60.0;

@@ -16,6 +16,8 @@ struct Hardware {
   std::string system_id;  // system id, or empty for the chip's standard node
 
   double matmul_flops = 0;     // achievable FLOP/s of large GEMMs at the workload precision
+  double training_matmul_flops = 0;       // the same inside a training step (training_matmul_factor applied)
+  double training_bf16_matmul_flops = 0;  // a training step's BF16 GEMMs (head, router) at any workload precision
   double attention_flops = 0;  // achievable FLOP/s of fused attention (BF16 peak based)
   double vector_flops = 0;     // achievable FLOP/s at BF16 for everything else
   double hbm_bytes = 0;        // usable memory per chip, reserve subtracted
@@ -27,6 +29,11 @@ struct Hardware {
   double scale_out_latency_s = 0;
   int scale_up_domain = 1;           // chips that share the scale-up fabric
   double dp_overlap = 0;             // fraction of DP traffic hidden behind compute
+  double ep_overlap = 0;             // fraction of the expert all-to-all hidden behind compute
+  double grouped_gemm_row_alignment = 1;  // rows per expert segment are padded to a multiple of this
+  double routing_imbalance = 1;      // dropless: busiest expert rank's tokens / the mean, >= 1
+  double straggler_onset_chips = 1;  // no straggler loss at or below this many chips
+  double straggler_per_doubling = 0; // step-time fraction lost per doubling past the onset
   double failure_rate_per_chip_s = 0;
   double restart_s = 0;     // per interruption
   double checkpoint_s = 0;  // stall per checkpoint written

@@ -63,6 +63,15 @@ std::optional<bool> parse_switch(const Pair& p, std::vector<std::string>& errors
   return std::nullopt;
 }
 
+// `off_value` -> false, `on_value` -> true.
+std::optional<bool> parse_pair(const Pair& p, std::string_view off_value, std::string_view on_value,
+                               std::vector<std::string>& errors) {
+  if (p.value == on_value) return true;
+  if (p.value == off_value) return false;
+  errors.push_back(fmt::format("{}={}: expected {} or {}", p.key, p.value, off_value, on_value));
+  return std::nullopt;
+}
+
 void unknown_key(const Pair& p, const std::vector<std::string>& keys, std::vector<std::string>& errors) {
   errors.push_back(fmt::format("unknown key \"{}\"{}; expected one of {}", p.key, util::did_you_mean(p.key, keys),
                                fmt::join(keys, ", ")));
@@ -80,8 +89,12 @@ std::string_view to_string(Recompute r) {
 }
 
 std::string TrainingLayout::str() const {
-  return fmt::format("tp={},pp={},dp={},cp={},ep={},mb={},vp={},recompute={},sp={},zero={}", tp, pp, dp, cp, ep, mb,
-                     vp, to_string(recompute), sp ? "on" : "off", zero);
+  std::string out = fmt::format("tp={},pp={},dp={},cp={},ep={},mb={},vp={},recompute={},sp={},zero={}", tp, pp, dp,
+                                cp, ep, mb, vp, to_string(recompute), sp ? "on" : "off", zero);
+  if (fp8_activations) out += ",act=fp8";
+  if (bf16_moments) out += ",moments=bf16";
+  if (!a2a_overlap) out += ",a2a_overlap=off";
+  return out;
 }
 
 std::string InferenceLayout::str() const {
@@ -89,7 +102,8 @@ std::string InferenceLayout::str() const {
 }
 
 TrainingPins parse_training_layout(std::string_view spec, std::vector<std::string>& errors) {
-  static const std::vector<std::string> keys = {"tp", "pp", "dp", "cp", "ep", "mb", "vp", "recompute", "sp", "zero"};
+  static const std::vector<std::string> keys = {"tp",   "pp", "dp", "cp",  "ep",      "mb",         "vp",
+                                                "recompute", "sp", "zero", "act", "moments", "a2a_overlap"};
   TrainingPins pins;
   for (const auto& p : split_pairs(spec, errors)) {
     if (p.key == "tp") pins.tp = parse_count(p, errors);
@@ -100,6 +114,9 @@ TrainingPins parse_training_layout(std::string_view spec, std::vector<std::strin
     else if (p.key == "mb") pins.mb = parse_count(p, errors);
     else if (p.key == "vp") pins.vp = parse_count(p, errors);
     else if (p.key == "sp") pins.sp = parse_switch(p, errors);
+    else if (p.key == "a2a_overlap") pins.a2a_overlap = parse_switch(p, errors);
+    else if (p.key == "act") pins.fp8_activations = parse_pair(p, "bf16", "fp8", errors);
+    else if (p.key == "moments") pins.bf16_moments = parse_pair(p, "fp32", "bf16", errors);
     else if (p.key == "zero") {
       if (p.value.size() == 1 && p.value[0] >= '0' && p.value[0] <= '3') pins.zero = p.value[0] - '0';
       else errors.push_back(fmt::format("zero={}: expected 0, 1, 2 or 3", p.value));

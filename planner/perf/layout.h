@@ -24,9 +24,14 @@ struct TrainingLayout {
   Recompute recompute = Recompute::none;
   bool sp = true;  // sequence parallelism alongside TP
   int zero = 1;    // optimizer sharding over DP: 0 none, 1 optimizer states, 2 + gradients, 3 + weights
+  bool fp8_activations = false;  // FP8 training: linear-layer inputs stored in FP8 for the backward
+  bool bf16_moments = false;     // Adam's momentum and variance in BF16 (8 bytes of state per parameter, not 12)
+  bool a2a_overlap = true;       // the engine overlaps the expert all-to-all with another micro-batch's compute
 
   long long chips() const { return static_cast<long long>(tp) * pp * dp * cp; }
-  std::string str() const;  // "tp=8,pp=16,dp=64,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1"
+  // "tp=8,pp=16,dp=64,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1", then
+  // act=fp8, moments=bf16 and a2a_overlap=off only where they differ from the default.
+  std::string str() const;
 };
 
 struct InferenceLayout {
@@ -44,6 +49,7 @@ struct TrainingPins {
   std::optional<int> tp, pp, dp, cp, ep, mb, vp, zero;
   std::optional<Recompute> recompute;
   std::optional<bool> sp;
+  std::optional<bool> fp8_activations, bf16_moments, a2a_overlap;
 };
 
 struct InferencePins {

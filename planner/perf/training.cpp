@@ -27,7 +27,8 @@ namespace {
 // Tokens/s, achieved FLOPs, MFU, goodput and days from the step time.
 void summarise(const TrainingModel& model, const Hardware& hw, const TrainingLayout& l, TrainingEstimate& e) {
   const TrainingTime& t = e.time;
-  e.step_time_s = t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm + t.pp_bubble + t.dp_comm + t.optimizer;
+  e.step_time_s =
+      t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm + t.pp_bubble + t.dp_comm + t.optimizer + t.straggler;
   e.tokens_per_s = model.batch_sequences * model.seq_len / e.step_time_s;
   const double chips = static_cast<double>(l.chips());
   e.tflops_per_chip = e.tokens_per_s * model.model_flops_per_token / chips / 1e12;

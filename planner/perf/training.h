@@ -50,6 +50,7 @@ struct TrainingTime {  // seconds per step, on the slowest pipeline stage
   double pp_bubble = 0;
   double dp_comm = 0;          // exposed part
   double optimizer = 0;
+  double straggler = 0;        // stragglers and synchronisation on large clusters
 };
 
 struct TrainingEstimate {

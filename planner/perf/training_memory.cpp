@@ -8,11 +8,12 @@ namespace planner::perf::detail {
 
 namespace {
 
-// Weights, gradients and optimizer bytes of `params` with ZeRO stage `zero` over d ranks.
-void state_bytes(int zero, double d, double params, TrainingMemory& m) {
-  m.weights += params * kWeightBytes / (zero >= 3 ? d : 1);
-  m.gradients += params * kGradientBytes / (zero >= 2 ? d : 1);
-  m.optimizer += params * kOptimizerBytes / (zero >= 1 ? d : 1);
+// Weights, gradients and optimizer bytes of `params` with the layout's ZeRO
+// stage over d ranks.
+void state_bytes(const TrainingLayout& l, double d, double params, TrainingMemory& m) {
+  m.weights += params * kWeightBytes / (l.zero >= 3 ? d : 1);
+  m.gradients += params * kGradientBytes / (l.zero >= 2 ? d : 1);
+  m.optimizer += params * optimizer_bytes_per_param(l) / (l.zero >= 1 ? d : 1);
 }
 
 // Activation bytes one layer keeps for the backward, per micro-batch per chip.
@@ -21,6 +22,8 @@ double activation_bytes_per_layer(const TrainingModel& model, const TrainingLayo
   const double tokens = l.mb * model.seq_len / l.cp;
   if (l.recompute == Recompute::full) return tokens * c.hidden * kCommBytes / (l.sp ? l.tp : 1);
   double per_token = moe ? c.moe_layer_activation_bytes : c.dense_layer_activation_bytes;
+  if (l.recompute == Recompute::selective) per_token -= moe ? c.moe_layer_selective_bytes : c.dense_layer_selective_bytes;
+  if (l.fp8_activations) per_token -= (moe ? c.moe_layer_linear_input_bytes : c.dense_layer_linear_input_bytes) / 2;
   if (!model.flash_attention && l.recompute == Recompute::none)
     per_token += c.attention_score_bytes_per_context * model.seq_len / l.cp;
   double bytes = tokens * per_token / l.tp;
@@ -30,6 +33,10 @@ double activation_bytes_per_layer(const TrainingModel& model, const TrainingLayo
 }
 
 }  // namespace
+
+double optimizer_bytes_per_param(const TrainingLayout& l) {
+  return l.bf16_moments ? kOptimizerBytes - 2 * kBf16MomentSavingBytes : kOptimizerBytes;
+}
 
 StageParams stage_params(const TransformerCosts& c, const TrainingLayout& l, const StageShape& stage) {
   StageParams p;
@@ -49,8 +56,8 @@ TrainingMemory training_memory(const TrainingModel& model, const TrainingLayout&
                                const StageParams& p, long long microbatches) {
   const auto& c = model.costs;
   TrainingMemory base;
-  state_bytes(l.zero, p.dp_ranks, p.dense, base);
-  state_bytes(l.zero, p.expert_dp_ranks, p.expert, base);
+  state_bytes(l, p.dp_ranks, p.dense, base);
+  state_bytes(l, p.expert_dp_ranks, p.expert, base);
   const double in_flight = l.pp == 1 ? 1.0
                                       : std::min(static_cast<double>(microbatches), static_cast<double>(l.pp)) *
                                             (l.vp > 1 ? 1 + (l.pp - 1.0) / (l.pp * l.vp) : 1.0);
@@ -64,13 +71,13 @@ TrainingMemory training_memory(const TrainingModel& model, const TrainingLayout&
     working_layer = activation_bytes_per_layer(model, stored, stage.moe_layers > 0);
   }
   TrainingMemory first = base;
-  state_bytes(l.zero, p.dp_ranks, p.head, first);
+  state_bytes(l, p.dp_ranks, p.head, first);
   first.activations = stage_activations * in_flight + working_layer;
   TrainingMemory last = base;
   // The last stage holds the output head; tied to the input embedding, it is
   // still a second copy there (Megatron's shared embedding on both end stages).
-  if (l.pp > 1) state_bytes(l.zero, p.dp_ranks, p.head, last);
-  else if (l.pp == 1 && !c.tied_embeddings) state_bytes(l.zero, p.dp_ranks, p.head, first);
+  if (l.pp > 1) state_bytes(l, p.dp_ranks, p.head, last);
+  else if (l.pp == 1 && !c.tied_embeddings) state_bytes(l, p.dp_ranks, p.head, first);
   const double logits = l.mb * model.seq_len / l.cp * c.vocab / l.tp * kLogitBytes;
   last.activations = stage_activations + working_layer + logits;
   if (l.pp == 1) first.activations += logits;

@@ -15,6 +15,9 @@ namespace planner::perf::detail {
 inline constexpr double kWeightBytes = 2;
 inline constexpr double kGradientBytes = 4;
 inline constexpr double kOptimizerBytes = 12;
+// BF16 instead of FP32 for each of Adam's two moments (DeepSeek-V3 report
+// section 3.3.3; Megatron-Core --exp-avg-dtype/--exp-avg-sq-dtype bf16).
+inline constexpr double kBf16MomentSavingBytes = 2;
 // Bytes per element of activations exchanged between chips (BF16).
 inline constexpr double kCommBytes = 2;
 // FP32 logits kept for the loss on the last stage, per vocabulary entry per token.
@@ -49,6 +52,10 @@ struct StageParams {
 };
 StageParams stage_params(const TransformerCosts& c, const TrainingLayout& l, const StageShape& stage);
 
+// Optimizer-state bytes per parameter: FP32 master, momentum and variance,
+// or 8 with the moments in BF16.
+double optimizer_bytes_per_param(const TrainingLayout& l);
+
 // Bytes per chip on the fuller of the first and last pipeline stages;
 // `microbatches` per replica per step bounds the micro-batches in flight.
 TrainingMemory training_memory(const TrainingModel& model, const TrainingLayout& l, const StageShape& stage,
@@ -56,6 +63,15 @@ TrainingMemory training_memory(const TrainingModel& model, const TrainingLayout&
 
 // Roofline time of a GEMM list for m tokens, split by tp; `scale` multiplies n.
 double gemm_time(const GemmList& list, double m, int tp, const Hardware& hw, double scale = 1);
+// The same at BF16 whatever the workload precision: FP8 training keeps the
+// embedding, output head and router in BF16 (DeepSeek-V3 report section 3.3;
+// TransformerEngine's FP8 recipes cover the linear layers only).
+double bf16_gemm_time(const GemmList& list, double m, int tp, const Hardware& hw);
+
+// FP8 training casts every linear layer's input to FP8 in the forward and its
+// output gradient in the backward: bytes moved per token of a layer, 3 per
+// element (read BF16, write FP8); 0 unless the GEMMs run in FP8.
+double fp8_cast_bytes_per_token(const TransformerCosts& c, const Hardware& hw, bool moe);
 
 // Seconds per micro-batch for one layer, forward + backward + recompute.
 struct LayerTimes {

@@ -5,21 +5,57 @@
 #include <cmath>
 
 #include "perf/collectives.h"
+#include "perf/expert_exchange.h"
+#include "perf/scale_effects.h"
 #include "perf/training_parts.h"
 
 namespace planner::perf::detail {
 
-double gemm_time(const GemmList& list, double m, int tp, const Hardware& hw, double scale) {
+namespace {
+
+// Bytes per element of an FP8 cast: read BF16 (2), write FP8 (1).
+constexpr double kFp8CastBytes = 3;
+// Casts per linear-layer input element: the input in the forward, the output
+// gradient in the backward (the transposed copy for wgrad fused with it).
+constexpr double kFp8CastsPerElement = 2;
+
+double roofline(const GemmList& list, double m, int tp, double flops_per_s, double bytes_per_element,
+                double hbm_bytes_per_s, double scale) {
   double t = 0;
   for (int i = 0; i < list.size; ++i) {
     const Gemm& g = list.items[static_cast<std::size_t>(i)];
     const double k = g.split == Split::row ? g.k / tp : g.k;
     const double n = (g.split == Split::column ? g.n / tp : g.n) * scale;
     const double flops = 2 * m * k * n;
-    const double bytes = (m * k + k * n + m * n) * hw.bytes_per_weight;
-    t += std::max(flops / hw.matmul_flops, bytes / hw.hbm_bytes_per_s);
+    const double bytes = (m * k + k * n + m * n) * bytes_per_element;
+    t += std::max(flops / flops_per_s, bytes / hbm_bytes_per_s);
   }
   return t;
+}
+
+double input_elements(const GemmList& list) {
+  double sum = 0;
+  for (int i = 0; i < list.size; ++i) sum += list.items[static_cast<std::size_t>(i)].k;
+  return sum;
+}
+
+}  // namespace
+
+double gemm_time(const GemmList& list, double m, int tp, const Hardware& hw, double scale) {
+  return roofline(list, m, tp, hw.training_matmul_flops, hw.bytes_per_weight, hw.hbm_bytes_per_s, scale);
+}
+
+double bf16_gemm_time(const GemmList& list, double m, int tp, const Hardware& hw) {
+  if (hw.bytes_per_weight >= 2) return gemm_time(list, m, tp, hw);
+  return roofline(list, m, tp, hw.training_bf16_matmul_flops, 2, hw.hbm_bytes_per_s, 1);
+}
+
+double fp8_cast_bytes_per_token(const TransformerCosts& c, const Hardware& hw, bool moe) {
+  if (hw.bytes_per_weight >= 2) return 0;
+  double elements = input_elements(c.attention);
+  if (moe) elements += input_elements(c.shared_ffn) + c.top_k * input_elements(c.expert_ffn);
+  else elements += input_elements(c.dense_ffn);
+  return kFp8CastBytes * kFp8CastsPerElement * elements;
 }
 
 namespace {
@@ -30,13 +66,17 @@ double forward_gemm_time(const TransformerCosts& c, const Hardware& hw, const Tr
   double fwd = gemm_time(c.attention, tokens, l.tp, hw);
   if (!moe) return fwd + gemm_time(c.dense_ffn, tokens, l.tp, hw);
   if (c.shared_ffn.size > 0) fwd += gemm_time(c.shared_ffn, tokens, l.tp, hw);
-  fwd += 2 * tokens * c.hidden * c.experts / hw.matmul_flops / l.tp;  // router
-  // Each chip runs experts/ep experts (TP-split when ep = 1) on the tokens routed to them.
+  fwd += 2 * tokens * c.hidden * c.experts / hw.training_bf16_matmul_flops / l.tp;  // router, in BF16
+  // Each chip runs experts/ep experts (TP-split when ep = 1) on the tokens
+  // routed to them; the busiest expert rank sets the pace.
   const double local_experts = static_cast<double>(c.experts) / l.ep;
-  const double rows_per_expert = tokens / l.tp * l.ep * c.top_k / c.experts;
-  if (l.ep > 1) fwd += local_experts * gemm_time(c.expert_ffn, rows_per_expert, 1, hw);
-  else fwd += local_experts * gemm_time(c.expert_ffn, tokens * c.top_k / c.experts, l.tp, hw);
-  return fwd;
+  if (l.ep > 1) {
+    const double mean_rows = tokens / l.tp * l.ep * c.top_k / c.experts;
+    const double rows = grouped_gemm_rows(hw, mean_rows, routing_load_ratio(c, hw));
+    return fwd + local_experts * gemm_time(c.expert_ffn, rows, 1, hw);
+  }
+  const double rows = grouped_gemm_rows(hw, tokens * c.top_k / c.experts, 1);
+  return fwd + local_experts * gemm_time(c.expert_ffn, rows, l.tp, hw);
 }
 
 }  // namespace
@@ -50,12 +90,17 @@ LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const Tra
   const double attention_core =
       tokens * c.attention_core_flops_per_context * (model.seq_len / 2) / l.tp / hw.attention_flops;
   double elementwise_bytes = moe ? c.moe_layer_elementwise_bytes : c.dense_layer_elementwise_bytes;
+  elementwise_bytes += fp8_cast_bytes_per_token(c, hw, moe);
   if (!model.flash_attention) elementwise_bytes += c.attention_score_traffic_per_context * model.seq_len;
   const double elementwise = tokens * elementwise_bytes / tp_shard / hw.hbm_bytes_per_s;
   const double backward_attention = (model.flash_attention ? kFlashBackwardFactor : 2.0) * attention_core;
   t.compute = 3 * (fwd + elementwise) + attention_core + backward_attention;
   if (l.recompute == Recompute::full) t.compute += fwd + elementwise + attention_core;
-  if (l.recompute == Recompute::selective) t.compute += elementwise + (model.flash_attention ? 0 : attention_core);
+  // Selective recompute re-runs the norms, activation functions and MLA's
+  // up-projections (and the attention core without FlashAttention).
+  if (l.recompute == Recompute::selective)
+    t.compute += elementwise + gemm_time(c.mla_up_projection, tokens, l.tp, hw) +
+                 (model.flash_attention ? 0 : attention_core);
 
   // Tensor parallel: an all-gather and a reduce-scatter (or one all-reduce
   // without SP) around attention and around the dense FFN, forward and backward.
@@ -68,42 +113,66 @@ LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const Tra
   // Context parallel: KV chunks pass around the ring, hidden behind attention.
   if (l.cp > 1) {
     const Link cp_link = group_link(hw, l.cp, l.tp);
-    const double kv_split = std::max(1.0, std::min<double>(l.tp, c.kv_heads));
-    const double kv_bytes = tokens * c.kv_elements_per_token_per_layer * kCommBytes / kv_split;
+    // Per-head keys and values split over TP with the heads (MLA's up-projected heads are TP-split too).
+    const double kv_split = std::max(1.0, std::min<double>(l.tp, c.kv_heads > 1 ? c.kv_heads : c.heads));
+    const double kv_bytes = tokens * c.cp_kv_elements_per_token_per_layer * kCommBytes / kv_split;
     const double fwd_comm = (l.cp - 1) * (kv_bytes / cp_link.bytes_per_s + cp_link.latency_s);
     t.cp = std::max(0.0, fwd_comm - attention_core) + std::max(0.0, 2 * fwd_comm - backward_attention);
   }
-  // Expert parallel: dispatch and combine all-to-alls, forward and backward.
+  // Expert parallel: dispatch (at the GEMM precision) and combine (BF16)
+  // all-to-alls, forward and backward, paced by the busiest rank.
   if (moe && l.ep > 1) {
-    const Link ep_link = group_link(hw, l.ep, l.tp);
-    const double dispatch_bytes = tokens / tp_shard * c.top_k * c.hidden * hw.bytes_per_weight;
-    const double combine_bytes = tokens / tp_shard * c.top_k * c.hidden * kCommBytes;
-    const double a2a = 2 * (all_to_all_time(dispatch_bytes, l.ep, ep_link) + all_to_all_time(combine_bytes, l.ep, ep_link));
-    // Dispatch and combine of one micro-batch run while another computes
-    // (DeepSeek-V3 report section 3.2.1, DualPipe; Megatron-Core's EP
-    // all-to-all overlap): only what exceeds the layer's compute is exposed.
-    t.ep = std::max(0.0, a2a - t.compute);
+    const double sent = tokens / tp_shard;
+    const double a2a = 2 * routing_load_ratio(c, hw) *
+                       (expert_all_to_all_time(hw, l.ep, l.tp, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
+                        expert_all_to_all_time(hw, l.ep, l.tp, sent, c.top_k, c.hidden * kCommBytes));
+    t.ep = l.a2a_overlap ? exposed_expert_exchange(hw, a2a, t.compute) : a2a;
   }
   return t;
 }
 
 namespace {
 
-// Data parallel: reduce-scatter gradients and all-gather weights (an
-// all-reduce's volume); ZeRO-3 gathers weights once more for the backward.
-// Then the Adam update over the chip's (ZeRO-1-sharded) parameters.
-void dp_and_optimizer_time(const Hardware& hw, const TrainingLayout& l, const StageParams& p, TrainingTime& t) {
-  const double grad_volume = l.zero >= 3 ? 1.5 : 1.0;
+// Data parallel: reduce-scatter gradients and all-gather weights once per
+// step (an all-reduce's volume). ZeRO-3 (FSDP) holds no full weights between
+// uses: every micro-batch all-gathers them for its forward and its backward
+// and reduce-scatters its gradients. Then the Adam update over the chip's
+// (ZeRO-1-sharded) parameters.
+void dp_and_optimizer_time(const Hardware& hw, const TrainingLayout& l, const StageParams& p, double microbatches,
+                           TrainingTime& t) {
+  const double volume = l.zero >= 3 ? 1.5 * microbatches : 1.0;
   const Link dp_link = group_link(hw, static_cast<long long>(p.dp_ranks), l.tp);
   const Link edp_link = group_link(hw, static_cast<long long>(p.expert_dp_ranks), static_cast<long long>(l.tp) * l.ep);
   const double dp_comm =
-      grad_volume *
+      volume *
       (ring_all_reduce_time((p.dense + p.head) * kCommBytes, static_cast<long long>(p.dp_ranks), dp_link) +
        ring_all_reduce_time(p.expert * kCommBytes, static_cast<long long>(p.expert_dp_ranks), edp_link));
   t.dp_comm = dp_comm * (1 - hw.dp_overlap);
   const double shard = l.zero >= 1 ? 1.0 : 0.0;
+  // BF16 moments are priced at the FP32 traffic: they save memory, and a mode
+  // the search tries for memory is never faster than the one before it.
   t.optimizer = ((p.dense + p.head) / (shard ? p.dp_ranks : 1) + p.expert / (shard ? p.expert_dp_ranks : 1)) *
                 kOptimizerTrafficBytes / hw.hbm_bytes_per_s;
+}
+
+// One multi-token prediction module per micro-batch, forward and backward:
+// the projection of [hidden; embedding] (2h x h), one more layer like the
+// model's last, and the shared output head (DeepSeek-V3 report section 2.2).
+double mtp_module_time(const TransformerCosts& c, const Hardware& hw, const TrainingLayout& l, double tokens,
+                       double head_time, const LayerTimes& layer) {
+  GemmList projection;
+  projection.add(2 * c.hidden, c.hidden, Split::none);
+  return 3 * gemm_time(projection, tokens, l.tp, hw) + layer.compute + head_time;
+}
+
+// Compute per micro-batch of the slowest pipeline stage. The output head and
+// the MTP modules run on the last stage and cannot be split across stages: the
+// engine gives that stage fewer layers (DeepSeek-V3's and Megatron-Core's
+// custom stage layouts), so the slowest stage takes the most of the fullest
+// layer stage, an even share of all the work, and the head and MTP alone.
+double slowest_stage_compute(double fullest_layers, double average_layers, double tail, int pp) {
+  if (pp <= 1) return fullest_layers + tail;
+  return std::max({fullest_layers, average_layers + tail / pp, tail});
 }
 
 }  // namespace
@@ -117,13 +186,16 @@ TrainingTime step_time(const TrainingModel& model, const Hardware& hw, const Tra
   const double tokens = l.mb * model.seq_len / l.cp;
   GemmList head;
   head.add(c.hidden, c.vocab, Split::column);
-  const double head_time = 3 * gemm_time(head, tokens, l.tp, hw);
+  const double head_time = 3 * bf16_gemm_time(head, tokens, l.tp, hw);
+  const double mtp_time = c.mtp_layers * mtp_module_time(c, hw, l, tokens, head_time, c.moe_layers > 0 ? moe : dense);
   auto stage_sum = [&](double dense_part, double moe_part) {
     const double fullest = stage.dense_layers * dense_part + stage.moe_layers * moe_part;
     const double average = (c.dense_layers * dense_part + c.moe_layers * moe_part) / l.pp;
     return std::max(fullest, average);
   };
-  const double compute = stage_sum(dense.compute, moe.compute) + head_time / l.pp;
+  const double compute = slowest_stage_compute(stage_sum(dense.compute, moe.compute),
+                                               (c.dense_layers * dense.compute + c.moe_layers * moe.compute) / l.pp,
+                                               head_time + mtp_time, l.pp);
   TrainingTime t;
   const auto mbs = static_cast<double>(microbatches);
   t.compute = compute * mbs;
@@ -137,7 +209,9 @@ TrainingTime step_time(const TrainingModel& model, const Hardware& hw, const Tra
   }
   const double per_microbatch = (t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm) / mbs;
   t.pp_bubble = (l.pp - 1.0) / l.vp * per_microbatch;
-  dp_and_optimizer_time(hw, l, p, t);
+  dp_and_optimizer_time(hw, l, p, mbs, t);
+  const double busy = t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm + t.pp_bubble + t.dp_comm + t.optimizer;
+  t.straggler = busy * straggler_slowdown(hw, static_cast<double>(l.chips()));
   return t;
 }
 

@@ -48,6 +48,7 @@ struct TransformerCosts {
   double router_params = 0;  // per MoE layer, replicated
   int experts = 0;
   int top_k = 0;
+  double capacity_factor = 0;  // 0: dropless (see workload::MoeShape)
 
   // Attention scores and value mixing, forward, per token per context token
   // attended (not halved for causality).
@@ -58,12 +59,29 @@ struct TransformerCosts {
   double decode_attention_flops_per_context = 0;
   // KV-cache elements per token per layer.
   double kv_elements_per_token_per_layer = 0;
+  // Key and value elements per token per layer that context parallelism passes
+  // around its ring in training: the per-head keys and values the attention
+  // kernel reads (for MLA the up-projected ones, not the latent; the absorbed
+  // form is a decoding trick).
+  double cp_kv_elements_per_token_per_layer = 0;
 
   // Bytes of activations a layer stores for backward, per token, at 2 bytes
   // per element, with FlashAttention (no s^2 terms). All split by TP with
   // sequence parallelism.
   double dense_layer_activation_bytes = 0;
   double moe_layer_activation_bytes = 0;
+  // Of those, what selective recompute of named modules drops: norm outputs,
+  // activation-function outputs (SwiGLU's product, GeLU's output) and, for
+  // MLA, the up-projected queries, keys and values (DeepSeek-V3 report
+  // section 3.2.3; Megatron-Core's --recompute-modules layernorm, moe_act,
+  // mla_up_proj).
+  double dense_layer_selective_bytes = 0;
+  double moe_layer_selective_bytes = 0;
+  // Of those, the inputs of linear layers, which FP8 training can store in
+  // FP8 (DeepSeek-V3 report section 3.3.3), at half the bytes.
+  double dense_layer_linear_input_bytes = 0;
+  double moe_layer_linear_input_bytes = 0;
+  GemmList mla_up_projection;  // the GEMMs that selective recompute re-runs (MLA only)
   // Without FlashAttention the s x s score matrix is materialised: bytes
   // stored for backward (Korthikanti: 5as per token) and bytes moved forward
   // (scores written, softmax read and written, dropout mask and output
@@ -76,6 +94,7 @@ struct TransformerCosts {
   double dense_layer_elementwise_bytes = 0;
   double moe_layer_elementwise_bytes = 0;
 
+  int mtp_layers = 0;           // multi-token prediction modules (see workload::ModelShape)
   double embedding_params = 0;  // input embedding; the output head is the same size
   bool tied_embeddings = false;
 

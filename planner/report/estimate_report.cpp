@@ -62,7 +62,8 @@ Json training_layout_json(const search::RankedTraining& r) {
             {"pp_comm", t.pp_comm},
             {"pp_bubble", t.pp_bubble},
             {"dp_comm", t.dp_comm},
-            {"optimizer", t.optimizer}}}};
+            {"optimizer", t.optimizer},
+            {"straggler", t.straggler}}}};
 }
 
 Json training_estimate_json(const EstimateHeader& h, const search::TrainingSearch& s) {
@@ -100,9 +101,10 @@ std::string training_estimate_table(const EstimateHeader& h, const search::Train
   out += fmt::format("  time to train {} days, failures included (goodput {}%)\n", fixed(e.days, 1),
                      fixed(e.goodput * 100, 1));
   out += fmt::format("  step breakdown (s): compute {}, TP {}, CP {}, EP {}, PP p2p {}, PP bubble {}, DP {}, "
-                     "optimizer {}\n",
+                     "optimizer {}, stragglers {}\n",
                      fixed(t.compute, 3), fixed(t.tp_comm, 3), fixed(t.cp_comm, 3), fixed(t.ep_comm, 3),
-                     fixed(t.pp_comm, 3), fixed(t.pp_bubble, 3), fixed(t.dp_comm, 3), fixed(t.optimizer, 3));
+                     fixed(t.pp_comm, 3), fixed(t.pp_bubble, 3), fixed(t.dp_comm, 3), fixed(t.optimizer, 3),
+                     fixed(t.straggler, 3));
   out += fmt::format("  searched {} layouts; rejected {} for memory, {} for divisibility, {} for batch\n",
                      grouped(static_cast<double>(s.evaluated)),
                      grouped(static_cast<double>(s.rejected_count(perf::Rejection::memory))),

@@ -25,7 +25,7 @@ std::string number(double v) { return util::format_number(v); }
 
 const std::vector<std::string> kChoiceColumns = {
     "workload", "chip", "system", "site", "count", "layout", "days", "output_tokens_per_s", "capex_usd", "tco_usd",
-    "energy_usd_per_year", "power_mw", "usd_per_run", "usd_per_million_tokens"};
+    "job_cost_usd", "usd_per_chip_hour", "energy_usd_per_year", "power_mw", "usd_per_run", "usd_per_million_tokens"};
 
 // Cells of one choice; serving rows leave days and usd_per_run empty, training rows the token columns.
 std::vector<std::string> choice_cells(const search::SweepChoice& c) {
@@ -40,6 +40,8 @@ std::vector<std::string> choice_cells(const search::SweepChoice& c) {
           training ? "" : fmt::format("{:.0f}", c.output_tokens_per_s),
           fmt::format("{:.0f}", c.capex_usd),
           fmt::format("{:.0f}", c.tco_usd),
+          fmt::format("{:.0f}", c.job_cost_usd),
+          fmt::format("{:.4f}", c.usd_per_chip_hour),
           fmt::format("{:.0f}", c.energy_usd_per_year),
           fmt::format("{:.3f}", c.power_mw),
           training ? fmt::format("{:.0f}", c.usd_per_run) : "",
@@ -50,7 +52,8 @@ util::Json choice_json(const search::SweepChoice& c) {
   const bool training = c.days > 0;
   util::Json j = {{"workload", c.workload}, {"chip", c.chip},           {"system", c.system},
                   {"site", c.site},         {"count", c.count},         {"layout", c.layout},
-                  {"capex_usd", c.capex_usd}, {"tco_usd", c.tco_usd}, {"energy_usd_per_year", c.energy_usd_per_year},
+                  {"capex_usd", c.capex_usd}, {"tco_usd", c.tco_usd}, {"job_cost_usd", c.job_cost_usd},
+                  {"usd_per_chip_hour", c.usd_per_chip_hour}, {"energy_usd_per_year", c.energy_usd_per_year},
                   {"power_mw", c.power_mw}};
   if (training) {
     j["days"] = c.days;
@@ -107,7 +110,10 @@ std::string sweep_json_lines(const std::vector<search::SweepAxis>& axes,
     util::Json line = {{"schema_version", kSchemaVersion}, {"point", r.index}, {"values", values},
                        {"feasible", r.feasible},           {"plans", plans}};
     if (r.feasible)
-      line["totals"] = {{"capex_usd", r.total_capex_usd}, {"tco_usd", r.total_tco_usd}, {"power_mw", r.total_power_mw}};
+      line["totals"] = {{"capex_usd", r.total_capex_usd},
+                        {"tco_usd", r.total_tco_usd},
+                        {"job_cost_usd", r.total_job_cost_usd},
+                        {"power_mw", r.total_power_mw}};
     else
       line["problem"] = r.problem;
     out += line.dump() + "\n";
@@ -120,7 +126,7 @@ std::string sweep_table(const std::vector<search::SweepAxis>& axes, const std::v
   t.add_column("POINT");
   for (const auto& a : axes) t.add_column(axis_header(a));
   for (const char* h : {"WORKLOAD", "CHIP", "SITE"}) t.add_column(h, Align::left);
-  for (const char* h : {"COUNT", "DAYS", "TOKENS/S", "CAPEX M$", "TCO M$", "MW"}) t.add_column(h);
+  for (const char* h : {"COUNT", "DAYS", "TOKENS/S", "CAPEX M$", "TCO M$", "JOB M$", "MW"}) t.add_column(h);
   for (const auto& r : rows) {
     std::vector<std::string> lead = {fmt::format("{}", r.index)};
     for (const double v : r.values) lead.push_back(fmt::format("{:.4g}", v));
@@ -128,7 +134,7 @@ std::string sweep_table(const std::vector<search::SweepAxis>& axes, const std::v
       auto cells = lead;
       cells.push_back("");
       cells.push_back("no plan: " + r.problem);
-      cells.resize(lead.size() + 9);
+      cells.resize(lead.size() + 10);
       t.add_row(cells);
     }
     for (const auto& c : r.choices) {
@@ -140,6 +146,7 @@ std::string sweep_table(const std::vector<search::SweepAxis>& axes, const std::v
       cells.push_back(training ? "" : grouped(c.output_tokens_per_s));
       cells.push_back(fixed(c.capex_usd / 1e6, 1));
       cells.push_back(fixed(c.tco_usd / 1e6, 1));
+      cells.push_back(fixed(c.job_cost_usd / 1e6, 1));
       cells.push_back(fixed(c.power_mw, 1));
       t.add_row(cells);
     }

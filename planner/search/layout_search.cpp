@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+
+#include "perf/scale_effects.h"
 
 namespace planner::search {
 
@@ -67,6 +70,7 @@ class Collector {
   Rejection visit(const perf::TrainingModel& model, const perf::Hardware& hw, const TrainingLayout& layout) {
     ++out_.evaluated;
     RankedTraining r{layout, perf::evaluate_training(model, hw, layout)};
+    last_memory_ = r.estimate.memory;
     const Rejection why = r.estimate.rejection;
     if (why != Rejection::none) {
       ++out_.rejected[static_cast<std::size_t>(why)];
@@ -84,6 +88,9 @@ class Collector {
   }
 
   bool full() const { return out_.best.size() >= keep_; }
+  bool any_fit() const { return !out_.best.empty(); }
+  // Memory of the layout visited last (valid when it passed the layout rules).
+  const perf::TrainingMemory& last_memory() const { return last_memory_; }
   // Tokens/s a layout must beat to enter the list.
   double threshold() const { return out_.best.back().estimate.tokens_per_s; }
 
@@ -97,29 +104,80 @@ class Collector {
   TrainingSearch& out_;
   std::size_t keep_;
   double stop_at_;
+  perf::TrainingMemory last_memory_;
 };
 
+// One rung of the memory-saving ladder: a recompute mode and the state and
+// activation formats that cost no time (BF16 moments, FP8 activations).
+struct MemoryMode {
+  Recompute recompute = Recompute::none;
+  bool bf16_moments = false;
+  bool fp8_activations = false;
+};
+
+// The rungs the pins allow, cheapest first: each recompute mode plain, then
+// with BF16 moments, then (FP8 training only) with FP8 activations too.
+std::vector<MemoryMode> memory_modes(const perf::TrainingPins& pins, const perf::Hardware& hw) {
+  const std::vector<Recompute> recomputes =
+      pins.recompute ? std::vector<Recompute>{*pins.recompute}
+                     : std::vector<Recompute>{Recompute::none, Recompute::selective, Recompute::full};
+  std::vector<bool> moments = {false, true};
+  if (pins.bf16_moments) moments = {*pins.bf16_moments};
+  std::vector<bool> activations = {false};
+  if (pins.fp8_activations) activations = {*pins.fp8_activations};
+  else if (hw.bytes_per_weight < 2) activations = {false, true};
+  std::vector<MemoryMode> out;
+  for (const auto r : recomputes)
+    for (const bool m : moments)
+      for (const bool a : activations)
+        if (!a || m || pins.bf16_moments) out.push_back({r, m, a});
+  return out;
+}
+
+// Bytes the rung `to` can save at most against the rung `from` that needed
+// `m`: BF16 moments a third of the optimizer state, FP8 activations at most
+// half the activations, any recompute mode at most all of them.
+double most_saving(const perf::TrainingMemory& m, const MemoryMode& from, const MemoryMode& to) {
+  double saving = 0;
+  if (to.bf16_moments && !from.bf16_moments) saving += m.optimizer / 3;
+  if (to.recompute != from.recompute) saving += m.activations;
+  else if (to.fp8_activations && !from.fp8_activations) saving += m.activations / 2;
+  return saving;
+}
+
 // Tries the memory-saving modes for one layout, cheapest first, stopping at
-// the first that fits: every later mode with the same or more saving is slower.
+// the first that fits: every later mode with the same or more saving is no faster.
 // Returns the last mode's rejection: `memory` means even the most saving mode
 // did not fit.
 Rejection visit_modes(Collector& collector, const perf::TrainingModel& model, const perf::Hardware& hw,
                       TrainingLayout layout, const perf::TrainingPins& pins) {
   const std::vector<int> zeros = pins.zero ? std::vector<int>{*pins.zero} : std::vector<int>{1, 3};
-  const std::vector<Recompute> modes =
-      pins.recompute ? std::vector<Recompute>{*pins.recompute}
-                     : std::vector<Recompute>{Recompute::none, Recompute::selective, Recompute::full};
-  std::size_t fitted_at = modes.size();  // first recompute mode that fitted with a smaller zero stage
+  const std::vector<MemoryMode> modes = memory_modes(pins, hw);
+  std::size_t fitted_at = modes.size();  // first mode that fitted with a smaller zero stage
   for (const int zero : zeros) {
+    std::optional<std::size_t> missed;  // the first rung that ran out of memory at this zero stage
+    perf::TrainingMemory missed_memory;
     for (std::size_t i = 0; i < std::min(fitted_at, modes.size()); ++i) {
+      // Exact prune: a rung that cannot save the overshoot of one already tried is
+      // not visited, once some layout fits (until then every miss is visited, so
+      // that the nearest one explains an impossible request).
+      if (missed && collector.any_fit() &&
+          missed_memory.total() - most_saving(missed_memory, modes[*missed], modes[i]) > hw.hbm_bytes)
+        continue;
       layout.zero = zero;
-      layout.recompute = modes[i];
+      layout.recompute = modes[i].recompute;
+      layout.bf16_moments = modes[i].bf16_moments;
+      layout.fp8_activations = modes[i].fp8_activations;
       const Rejection why = collector.visit(model, hw, layout);
       if (why == Rejection::none) {
         fitted_at = i;
         break;
       }
       if (why != Rejection::memory) return why;  // rules do not depend on the mode
+      if (!missed) {
+        missed = i;
+        missed_memory = collector.last_memory();
+      }
     }
     if (fitted_at == 0) return Rejection::none;
   }
@@ -137,7 +195,7 @@ struct Group {
 };
 
 // Group bounds that need no layout evaluated: the model state fully sharded
-// (18 bytes per parameter over every chip) must fit, and the throughput can
+// (14 to 18 bytes per parameter over every chip) must fit, and the throughput can
 // be no better than every FLOP at the best rate (GEMMs at the GEMM rate,
 // attention at the attention rate, FlashAttention's backward 2.5x its
 // forward) plus the smallest pipeline bubble any of its layouts has.
@@ -147,9 +205,19 @@ class GroupBounds {
       : model_(model), hw_(hw), pins_(pins) {
     const double attention_passes = model.flash_attention ? 3.5 : 3.0;
     const double gemm_forward = model.forward_flops_per_token - model.attention_forward_flops_per_token;
-    state_bytes_ = 18.0 * model.costs.total_params();
-    chip_seconds_per_token_ = 3 * gemm_forward / hw.matmul_flops +
+    // 6 bytes of weights and gradients plus the optimizer state: 12, or 8 with BF16 moments.
+    const double optimizer_bytes = pins.bf16_moments.value_or(true) ? 8.0 : 12.0;
+    state_bytes_ = (6.0 + optimizer_bytes) * model.costs.total_params();
+    chip_seconds_per_token_ = 3 * gemm_forward / hw.training_matmul_flops +
                               attention_passes * model.attention_forward_flops_per_token / hw.attention_flops;
+    // The output head runs at the BF16 rate whatever the precision, and each MTP
+    // module adds at least its projection and another pass of the head.
+    const auto& c = model.costs;
+    const double head_flops = 2 * c.hidden * c.vocab;
+    chip_seconds_per_token_ += 3 * head_flops * (1 / hw.training_bf16_matmul_flops - 1 / hw.training_matmul_flops);
+    chip_seconds_per_token_ += c.mtp_layers * 3 *
+                               (2 * (2 * c.hidden) * c.hidden / hw.training_matmul_flops +
+                                head_flops / hw.training_bf16_matmul_flops);
   }
 
   bool state_fits(const Group& g) const { return state_bytes_ / static_cast<double>(g.chips()) <= hw_.hbm_bytes; }
@@ -160,7 +228,8 @@ class GroupBounds {
     const int most_interleaving =
         pins_.vp ? *pins_.vp : std::min(kMaxVirtualStages, (model_.costs.layers + g.pp - 1) / g.pp);
     const double least_bubble = (g.pp - 1.0) / (most_interleaving * std::max(1.0, most_microbatches));
-    return static_cast<double>(g.chips()) / (chip_seconds_per_token_ * (1 + least_bubble));
+    const double chips = static_cast<double>(g.chips());
+    return chips / (chip_seconds_per_token_ * (1 + least_bubble) * (1 + perf::straggler_slowdown(hw_, chips)));
   }
 
  private:
@@ -224,6 +293,7 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
         layout.tp = g.tp, layout.pp = g.pp, layout.dp = g.dp, layout.cp = g.cp;
         layout.ep = ep, layout.mb = mb, layout.vp = vp;
         layout.sp = pins.sp.value_or(true);
+        layout.a2a_overlap = pins.a2a_overlap.value_or(true);
         if (visit_modes(collector, model, hw, layout, pins) == Rejection::memory) break;
         if (collector.done()) return false;
       }

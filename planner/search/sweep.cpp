@@ -276,6 +276,8 @@ SweepOutcome summarise(const PlanRequest& request, const PlanResult& result) {
     s.output_tokens_per_s = chosen.output_tokens_per_s;
     s.capex_usd = chosen.cost.capex_usd;
     s.tco_usd = chosen.cost.tco_usd;
+    s.job_cost_usd = chosen.cost.job_cost_usd;
+    s.usd_per_chip_hour = chosen.cost.usd_per_chip_hour;
     s.energy_usd_per_year = chosen.cost.energy_usd_per_year;
     s.power_mw = chosen.cost.power_mw;
     const bool training = request.workloads[static_cast<std::size_t>(c.workload)].kind == workload::Kind::training;
@@ -285,6 +287,7 @@ SweepOutcome summarise(const PlanRequest& request, const PlanResult& result) {
   }
   o.total_capex_usd = result.total_capex_usd;
   o.total_tco_usd = result.total_tco_usd;
+  o.total_job_cost_usd = result.total_job_cost_usd;
   o.total_power_mw = result.total_power_mw;
   return o;
 }

@@ -83,7 +83,9 @@ struct SweepChoice {
   double days = 0;                 // training
   double output_tokens_per_s = 0;  // serving
   double capex_usd = 0;
-  double tco_usd = 0;
+  double tco_usd = 0;       // lifetime TCO of the cluster
+  double job_cost_usd = 0;  // the job's share (training) or the serving horizon's
+  double usd_per_chip_hour = 0;
   double energy_usd_per_year = 0;
   double power_mw = 0;
   double usd_per_run = 0;             // training
@@ -97,6 +99,7 @@ struct SweepOutcome {
   std::vector<SweepChoice> choices;
   double total_capex_usd = 0;
   double total_tco_usd = 0;
+  double total_job_cost_usd = 0;
   double total_power_mw = 0;
 };
 

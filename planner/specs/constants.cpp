@@ -30,6 +30,12 @@ const std::array<ConstantInfo, kConstantCount>& constant_table() {
       {"ep_hot_expert_imbalance", Range{1, 8}, "ratio"},
       {"prefill_tokens_per_device", Range{1, 1048576}, "tokens"},
       {"serving_workspace_gib", Range{0, 64}, "GiB"},
+      {"training_matmul_factor", Range{0, 1.5, true}, "ratio"},
+      {"ep_overlap", Range{0, 1}, "fraction"},
+      {"grouped_gemm_row_alignment", Range{1, 4096}, "rows"},
+      {"routing_imbalance", Range{1, 16}, "ratio"},
+      {"straggler_onset_chips", Range{1, 1e7}, "chips"},
+      {"straggler_per_doubling", Range{0, 1}, "fraction"},
   }};
   return table;
 }

@@ -33,6 +33,12 @@ enum class Constant {
   ep_hot_expert_imbalance,        // serving: max/mean tokens per EP rank from skewed routing, engine's balancer on
   prefill_tokens_per_device,      // serving: prompt tokens one device processes per prefill pass
   serving_workspace_gib,          // serving: per chip, graph capture, communication buffers and workspace
+  training_matmul_factor,         // a training step's GEMM rate over the matmul_efficiency rate
+  ep_overlap,                     // fraction of the expert all-to-all hidden behind another micro-batch's compute
+  grouped_gemm_row_alignment,     // rows each expert's segment of a grouped GEMM is padded to
+  routing_imbalance,              // dropless routing: tokens on the busiest expert rank / the mean
+  straggler_onset_chips,          // chips below which stragglers and synchronisation cost nothing
+  straggler_per_doubling,         // step-time fraction lost per doubling of chips past the onset
   count
 };
 

@@ -19,6 +19,8 @@ inline const Range kLoraRank{1, 131'072};          // MLA latent ranks; DeepSeek
 inline const Range kMlaHeadDim{1, 4'096};          // MLA head_dim and rope_dim; DeepSeek-V3: 128 and 64
 inline const Range kExperts{1, 4'096};             // routed experts and top_k; DeepSeek-V3: 256, top-8
 inline const Range kSharedExperts{0, 4'096};       // DeepSeek-V3: 1
+inline const Range kMtpLayers{0, 16};              // DeepSeek-V3: 1
+inline const Range kCapacityFactor{1, 64};         // expert capacity / mean load; Switch Transformer: 1.0-1.25
 inline const Range kDenseLayers{0, 1'000};         // also checked against layers; DeepSeek-V3: 3
 
 // Training.

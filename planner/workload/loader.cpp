@@ -122,6 +122,7 @@ void read_moe(ObjectReader& r, ModelShape& m) {
   s.shared_experts = read_int(*o, "shared_experts", b::kSharedExperts, Presence::optional);
   s.expert_ffn_hidden = read_int(*o, "expert_ffn_hidden", b::kFfnHidden);
   s.dense_layers = read_int(*o, "dense_layers", b::kDenseLayers, Presence::optional);
+  s.capacity_factor = o->number("capacity_factor", Presence::optional, b::kCapacityFactor).value_or(0);
   if (s.experts > 0 && s.top_k > s.experts)
     o->error_at("top_k", fmt::format("expected at most experts ({}), got {}", s.experts, s.top_k));
   if (m.layers > 0 && s.dense_layers >= m.layers)
@@ -161,6 +162,10 @@ void read_model(ObjectReader& parent, ModelShape& m) {
   m.attention = attention.value_or(Attention::gqa);
   m.ffn_type = read_enum(*r, "ffn_type", Presence::optional, kFfnTypes).value_or(FfnType::swiglu);
   m.tied_embeddings = r->boolean("tied_embeddings", Presence::optional).value_or(false);
+  m.mtp_layers = read_int(*r, "mtp_layers", b::kMtpLayers, Presence::optional);
+  m.attention_head_dim = read_int(*r, "head_dim", b::kMlaHeadDim, Presence::optional);
+  if (m.attention_head_dim > 0 && attention == Attention::mla)
+    r->error_at("head_dim", "expected mla.head_dim for attention \"mla\", got a model-level head_dim");
   check_heads(*r, m, attention);
   read_mla(*r, m, attention);
   read_moe(*r, m);

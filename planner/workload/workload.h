@@ -35,6 +35,10 @@ struct MoeShape {
   int shared_experts = 0;     // always-active experts per MoE layer
   int expert_ffn_hidden = 0;  // FFN width of one expert
   int dense_layers = 0;       // the first layers use a dense FFN of ffn_hidden
+  // Tokens an expert takes at most, as a multiple of the mean load; those past
+  // it are dropped. 0: dropless (the busiest expert takes all its tokens).
+  // 1 with forced balance (Megatron's --moe-router-force-load-balancing).
+  double capacity_factor = 0;
 };
 
 struct ModelShape {
@@ -47,12 +51,20 @@ struct ModelShape {
   Attention attention = Attention::gqa;
   FfnType ffn_type = FfnType::swiglu;
   bool tied_embeddings = false;  // input and output embeddings share one matrix
+  int attention_head_dim = 0;    // MHA/GQA per-head dimension when not hidden / heads (Qwen3: 128); 0 = derived
+  // Multi-token prediction modules trained alongside (DeepSeek-V3: 1), each a
+  // projection, one more transformer layer and the shared output head.
+  int mtp_layers = 0;
   std::optional<MlaShape> mla;
   std::optional<MoeShape> moe;
 
-  // Per-head dimension of queries, keys and values: hidden / heads, or for
-  // MLA the stated head_dim (DeepSeek-V3: 128, while hidden / heads is 56).
-  int head_dim() const { return mla ? mla->head_dim : hidden / heads; }
+  // Per-head dimension of queries, keys and values: hidden / heads unless
+  // stated (Qwen3-235B: 128, while hidden / heads is 64), or for MLA the
+  // stated head_dim (DeepSeek-V3: 128, while hidden / heads is 56).
+  int head_dim() const {
+    if (mla) return mla->head_dim;
+    return attention_head_dim > 0 ? attention_head_dim : hidden / heads;
+  }
 };
 
 struct TrainingJob {

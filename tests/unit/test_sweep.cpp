@@ -151,9 +151,10 @@ TEST_SUITE("search::sweep") {
       CHECK(direct.total_tco_usd == doctest::Approx(a[i].total_tco_usd).epsilon(1e-12));
       CHECK(direct.candidates[direct.chosen.at(0).candidate].site == a[i].choices[0].site);
     }
-    // Dearer power never makes the cheapest plan cheaper; a later deadline needs no more chips.
-    CHECK(a[2].total_tco_usd >= a[0].total_tco_usd);
-    CHECK(a[4].total_tco_usd >= a[2].total_tco_usd);
+    // Dearer power never makes the cheapest plan (by its objective, the job's cost) cheaper; a
+    // later deadline needs no more chips.
+    CHECK(a[2].total_job_cost_usd >= a[0].total_job_cost_usd);
+    CHECK(a[4].total_job_cost_usd >= a[2].total_job_cost_usd);
     CHECK(a[1].choices[0].count <= a[0].choices[0].count);
   }
 

@@ -1,0 +1,111 @@
+// The MoE and large-cluster mechanisms of the training model, each on round
+// numbers worked by hand.
+
+#include <cmath>
+
+#include <doctest/doctest.h>
+
+#include "perf/expert_exchange.h"
+#include "perf/layout.h"
+#include "perf/scale_effects.h"
+
+using namespace planner;
+
+namespace {
+
+// 100 GB/s and 5 us inside a domain of 8, 10 GB/s and 10 us across domains.
+perf::Hardware round_hardware() {
+  perf::Hardware hw;
+  hw.scale_up_bytes_per_s = 100e9;
+  hw.scale_up_latency_s = 5e-6;
+  hw.scale_out_bytes_per_s = 10e9;
+  hw.scale_out_latency_s = 10e-6;
+  hw.scale_up_domain = 8;
+  return hw;
+}
+
+}  // namespace
+
+TEST_SUITE("perf::expert_exchange") {
+  TEST_CASE("an all-to-all inside one domain sends each copy for another chip over the scale-up fabric") {
+    const auto hw = round_hardware();
+    // 8 ranks, stride 1: 1,000 tokens x top-2 x 1 MB, 7/8 of the copies leave the chip:
+    // 1.75 GB at 100 GB/s = 17.5 ms, plus 5 us.
+    CHECK(perf::expert_all_to_all_time(hw, 8, 1, 1000, 2, 1e6) == doctest::Approx(0.0175 + 5e-6));
+  }
+
+  TEST_CASE("across domains a token crosses the scale-out network once per remote domain it needs") {
+    const auto hw = round_hardware();
+    // 16 ranks, stride 1: 8 per domain, 2 domains. Top-2: the chance a token needs the
+    // other domain is 1 - (1/2)^2 = 0.75, so 1,000 tokens x 0.75 x 1 MB = 0.75 GB at
+    // 10 GB/s = 75 ms + 10 us. Scale-up: local copies 2,000 x 7/16 x 1 MB = 0.875 GB and
+    // forwarded arrivals 2,000 x 8/16 x 1 MB = 1 GB, 18.75 ms + 5 us: the network decides.
+    CHECK(perf::expert_all_to_all_time(hw, 16, 1, 1000, 2, 1e6) == doctest::Approx(0.075 + 10e-6));
+    // Without deduplication every remote copy would cross: 2,000 x 1/2 x 1 MB = 1 GB, 100 ms.
+    CHECK(perf::expert_all_to_all_time(hw, 16, 1, 1000, 2, 1e6) < 0.1);
+  }
+
+  TEST_CASE("a stride that fills the domain leaves one expert rank per domain") {
+    const auto hw = round_hardware();
+    // tp = 8: each rank alone in its domain; 4 ranks, top-1: 1 - (3/4)^1 = 1/4 per domain,
+    // 3 remote domains: 0.75 crossings per token.
+    CHECK(perf::expert_all_to_all_time(hw, 4, 8, 1000, 1, 1e6) == doctest::Approx(0.075 + 10e-6));
+  }
+
+  TEST_CASE("overlap hides at most the configured fraction, and never more than the compute") {
+    perf::Hardware hw;
+    hw.ep_overlap = 0.5;
+    CHECK(perf::exposed_expert_exchange(hw, 10, 100) == doctest::Approx(5));  // half hidden
+    CHECK(perf::exposed_expert_exchange(hw, 10, 2) == doctest::Approx(8));    // only 2 s to hide behind
+  }
+
+  TEST_CASE("routing load: dropless takes the imbalance, a capacity factor caps it") {
+    perf::Hardware hw;
+    hw.routing_imbalance = 1.2;
+    perf::TransformerCosts c;
+    CHECK(perf::routing_load_ratio(c, hw) == doctest::Approx(1.2));
+    c.capacity_factor = 1.0;  // forced balance
+    CHECK(perf::routing_load_ratio(c, hw) == doctest::Approx(1.0));
+    c.capacity_factor = 1.1;
+    CHECK(perf::routing_load_ratio(c, hw) == doctest::Approx(1.1));
+    c.capacity_factor = 2.0;  // a loose cap does not bind
+    CHECK(perf::routing_load_ratio(c, hw) == doctest::Approx(1.2));
+  }
+
+  TEST_CASE("grouped GEMM rows: the busiest expert's load plus half a tile of padding") {
+    perf::Hardware hw;
+    hw.grouped_gemm_row_alignment = 128;
+    CHECK(perf::grouped_gemm_rows(hw, 1000, 1.2) == doctest::Approx(1264));
+  }
+}
+
+TEST_SUITE("perf::scale_effects") {
+  TEST_CASE("stragglers cost nothing up to the onset, then a fraction per doubling") {
+    perf::Hardware hw;
+    hw.straggler_onset_chips = 2048;
+    hw.straggler_per_doubling = 0.05;
+    CHECK(perf::straggler_slowdown(hw, 1024) == 0);
+    CHECK(perf::straggler_slowdown(hw, 2048) == 0);
+    CHECK(perf::straggler_slowdown(hw, 8192) == doctest::Approx(0.10));
+    CHECK(perf::straggler_slowdown(hw, 131072) == doctest::Approx(0.30));
+  }
+}
+
+TEST_SUITE("perf::layout") {
+  TEST_CASE("FP8 activations, BF16 moments and the all-to-all overlap parse and print") {
+    std::vector<std::string> errors;
+    const auto pins = perf::parse_training_layout("act=fp8,moments=bf16,a2a_overlap=off", errors);
+    REQUIRE(errors.empty());
+    CHECK(*pins.fp8_activations);
+    CHECK(*pins.bf16_moments);
+    CHECK_FALSE(*pins.a2a_overlap);
+    perf::TrainingLayout l;
+    CHECK(l.str() == "tp=1,pp=1,dp=1,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1");
+    l.fp8_activations = true;
+    l.bf16_moments = true;
+    l.a2a_overlap = false;
+    CHECK(l.str() == "tp=1,pp=1,dp=1,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1,act=fp8,moments=bf16,a2a_overlap=off");
+    perf::parse_training_layout("act=fp4,moments=fp16", errors);
+    CHECK(errors == std::vector<std::string>{"act=fp4: expected bf16 or fp8", "moments=fp16: expected fp32 or bf16"});
+  }
+}
