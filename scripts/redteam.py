@@ -241,11 +241,12 @@ def main():
                 os.symlink("loop-b.json", os.path.join(case_dir, "loop-a.json"))
                 os.symlink("loop-a.json", os.path.join(case_dir, "loop-b.json"))
                 path = os.path.join(case_dir, "loop-a.json")
-            elif trick == 1:
+                must_fail = True
+            elif trick == 1:  # the directory holding the input (bad only when the input is)
                 path = case_dir + "/"
             else:
                 path = os.path.join(case_dir, "missing.json")
-            must_fail = True
+                must_fail = True
         argv = command_for(kind, path, rng)
         if level == 2 and kind == "workload":
             bad = rng.choice(BAD_OPTIONS)
