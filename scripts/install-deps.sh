@@ -8,6 +8,7 @@ packages=(
   libboost-program-options-dev libfmt-dev nlohmann-json3-dev doctest-dev
   coinor-libcbc-dev libbenchmark-dev
   libxlsxwriter-dev unzip chromium
+  clang
 )
 
 missing=()

@@ -61,10 +61,13 @@ void add_common_options(po::options_description& desc, const Command& cmd) {
       ("specs", po::value<std::vector<std::string>>()->composing()->value_name("PATH"),
        "add data: a directory laid out like hw_specs/ (accelerators/, systems/, sites/) or one JSON file; "
        "repeatable; also taken from $CLUSTERPLAN_SPECS (':'-separated)")
-      ("no-bundled", po::bool_switch(), "do not load the bundled hw_specs/; use only --specs/--sites data");
+      ("no-bundled", po::bool_switch(), "do not load the bundled hw_specs/; use only --specs/--site-table data")
+      ("site-table", po::value<std::vector<std::string>>()->composing()->value_name("FILE"),
+       "add a site-table file (kind \"site_table\"); repeatable");
+  // The old spelling of --site-table, kept where --sites does not name site ids.
   if (!cmd.sites_are_ids)
     desc.add_options()("sites", po::value<std::vector<std::string>>()->composing()->value_name("FILE"),
-                       "add a site-table file; repeatable");
+                       "deprecated: use --site-table FILE (plan and sweep take site ids with --sites)");
   if (!cmd.formats.empty())
     desc.add_options()("format", po::value<std::string>()->default_value("table")->value_name(formats),
                        format_help(cmd.formats).c_str());
@@ -116,13 +119,33 @@ std::vector<std::string> env_paths(const char* variable) {
   return out;
 }
 
-std::vector<std::string> data_paths(const po::variables_map& vm, bool sites_are_ids) {
-  std::vector<std::string> paths;
-  if (!vm.count("no-bundled") || !vm["no-bundled"].as<bool>()) paths.push_back(bundled_data_dir());
-  for (auto& p : env_paths("CLUSTERPLAN_SPECS")) paths.push_back(std::move(p));
-  for (const char* key : {"specs", "sites"})
+// The same directory or file named twice (by --specs and $CLUSTERPLAN_SPECS,
+// or as "dir" and "dir/") is loaded once: read twice, its ids would clash
+// with themselves ("also defined in" the same file; issue 13).
+void add_once(std::vector<std::string>& paths, std::vector<std::string>& seen, std::string path) {
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec) canonical = path;
+  if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) return;
+  seen.push_back(std::move(canonical));
+  paths.push_back(std::move(path));
+}
+
+std::vector<std::string> data_paths(const po::variables_map& vm) {
+  std::vector<std::string> paths, seen;
+  if (!vm.count("no-bundled") || !vm["no-bundled"].as<bool>()) add_once(paths, seen, bundled_data_dir());
+  for (auto& p : env_paths("CLUSTERPLAN_SPECS")) add_once(paths, seen, std::move(p));
+  if (vm.count("specs"))
+    for (const auto& p : vm["specs"].as<std::vector<std::string>>()) add_once(paths, seen, p);
+  return paths;
+}
+
+// --site-table files, and --sites files where --sites is the old spelling.
+std::vector<std::string> site_table_paths(const po::variables_map& vm, bool sites_are_ids) {
+  std::vector<std::string> paths, seen;
+  for (const char* key : {"site-table", "sites"})
     if (vm.count(key) && !(sites_are_ids && std::string_view(key) == "sites"))
-      for (const auto& p : vm[key].as<std::vector<std::string>>()) paths.push_back(p);
+      for (const auto& p : vm[key].as<std::vector<std::string>>()) add_once(paths, seen, p);
   return paths;
 }
 
@@ -178,7 +201,10 @@ int run_command(const Command& cmd, const std::vector<std::string>& rest, std::o
   if (cmd.add_options) cmd.add_options(desc, positional);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(rest).options(desc).positional(positional).run(), vm);
+    // No guessing of option prefixes: "--cou 64" would otherwise mean --count,
+    // and a future option could change what an abbreviation means.
+    const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(rest).options(desc).positional(positional).style(style).run(), vm);
     if (vm.count("help")) {
       out << command_usage(cmd) << "\n" << cmd.summary << "\n";
       if (!cmd.details.empty()) out << "\n" << cmd.details << "\n";
@@ -232,7 +258,12 @@ int run_command(const Command& cmd, const std::vector<std::string>& rest, std::o
     return kExitUsage;
   }
   util::RealFileSystem fs;
-  Context ctx{vm, out, err, fs, format, data_paths(vm, cmd.sites_are_ids)};
+  if (!cmd.sites_are_ids && vm.count("sites"))
+    err << fmt::format("clusterplan {}: --sites FILE is deprecated; use --site-table FILE (--sites takes site ids in "
+                       "plan and sweep)\n",
+                       cmd.name);
+  Context ctx{vm, out, err, fs, format, data_paths(vm)};
+  ctx.site_tables = site_table_paths(vm, cmd.sites_are_ids);
   ctx.command = cmd.name;
   return cmd.run(ctx);
 }
@@ -242,7 +273,7 @@ int run_command(const Command& cmd, const std::vector<std::string>& rest, std::o
 const specs::Catalog* Context::catalog() {
   if (!catalog_) {
     util::Diagnostics diagnostics;
-    catalog_ = specs::load_catalog(fs, data_paths, diagnostics);
+    catalog_ = specs::load_catalog(fs, data_paths, diagnostics, site_tables);
     if (!diagnostics.empty()) {
       err << diagnostics.str();
       catalog_.reset();
@@ -250,6 +281,21 @@ const specs::Catalog* Context::catalog() {
     }
   }
   return &*catalog_;
+}
+
+const specs::Catalog* Context::sizing_catalog(bool needs_sites) {
+  const auto* loaded = catalog();
+  if (!loaded) return nullptr;
+  std::vector<std::string> missing;
+  if (loaded->accelerators.empty()) missing.emplace_back("no accelerators (a data directory's accelerators/)");
+  if (!loaded->constants) missing.emplace_back("no model constants (a data directory's model/constants.json)");
+  if (needs_sites && loaded->sites.empty()) missing.emplace_back("no sites (a site table: sites/ or --site-table)");
+  if (missing.empty()) return loaded;
+  const bool bundled = std::find(data_paths.begin(), data_paths.end(), bundled_data_dir()) != data_paths.end();
+  err << fmt::format("clusterplan {}: the data loaded has {}; {}\n", command, fmt::join(missing, ", "),
+                     bundled ? "the bundled data is incomplete (check $CLUSTERPLAN_DATA_DIR)"
+                             : "with --no-bundled, give all of them with --specs DIR (laid out like hw_specs/)");
+  return nullptr;
 }
 
 std::string bundled_data_dir() {

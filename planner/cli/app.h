@@ -42,12 +42,20 @@ struct Context {
   Format format = Format::table;
   std::string command;  // "specs list"
   // The data paths in load order: bundled hw_specs/ (unless --no-bundled),
-  // CLUSTERPLAN_SPECS entries, then --specs and --sites in the order given.
+  // CLUSTERPLAN_SPECS entries, then --specs in the order given; each once.
   std::vector<std::string> data_paths;
+  // --site-table files (and --sites files where --sites is that option's old
+  // spelling): each must be a site table.
+  std::vector<std::string> site_tables;
 
   // Loads the catalog; on bad data prints the problems and returns nullptr
   // (the command then exits with kExitUsage).
   const specs::Catalog* catalog();
+  // The catalog when it holds what sizing needs (accelerators, the model
+  // constants, and sites when `needs_sites`); else prints what is missing
+  // and returns nullptr, for exit 2: missing data is an input error, not
+  // an infeasible plan (`--no-bundled` alone used to exit 1 saying nothing).
+  const specs::Catalog* sizing_catalog(bool needs_sites);
 
  private:
   std::optional<specs::Catalog> catalog_;

@@ -10,6 +10,7 @@
 #include "report/estimate_report.h"
 #include "report/table.h"
 #include "search/layout_search.h"
+#include "util/json_reader.h"
 #include "util/spellcheck.h"
 #include "workload/loader.h"
 
@@ -64,8 +65,9 @@ std::string explain_inference_failure(const perf::InferenceModel& model, const p
         "no layout on {} chips meets the SLO (TTFT {} ms, TPOT {} ms): the closest, {}, reaches TTFT {} ms and "
         "TPOT {} ms. A faster chip, a larger tensor-parallel group (more chips per replica) or a looser target "
         "would help.\n",
-        report::grouped(static_cast<double>(count)), job.ttft_ms ? report::fixed(*job.ttft_ms, 0) : "-",
-        job.tpot_ms ? report::fixed(*job.tpot_ms, 0) : "-", miss.layout.str(), report::fixed(miss.estimate.ttft_ms, 1),
+        // The targets as written: a TPOT of 0.001 ms used to print as "0 ms".
+        report::grouped(static_cast<double>(count)), job.ttft_ms ? util::format_number(*job.ttft_ms) : "-",
+        job.tpot_ms ? util::format_number(*job.tpot_ms) : "-", miss.layout.str(), report::fixed(miss.estimate.ttft_ms, 1),
         report::fixed(miss.estimate.tpot_ms, 1));
   }
   if (s.nearest_memory_miss) {
@@ -81,8 +83,20 @@ std::string explain_inference_failure(const perf::InferenceModel& model, const p
   return fmt::format("no serving layout is valid on {} chips with the pinned keys\n", count);
 }
 
+// No layout runs: the reason on stderr, and with --format json the result
+// with its search counts and "why_not" on stdout (it used to print nothing
+// there; plan prints JSON when infeasible too). Exit 1.
+int infeasible(Context& ctx, util::Json doc, const std::string& why_not) {
+  if (ctx.format == Format::json) {
+    doc["why_not"] = why_not.ends_with('\n') ? why_not.substr(0, why_not.size() - 1) : why_not;
+    print_json(ctx.out, doc);
+  }
+  ctx.err << why_not;
+  return kExitInfeasible;
+}
+
 int estimate(Context& ctx) {
-  const auto* catalog = ctx.catalog();
+  const auto* catalog = ctx.sizing_catalog(/*needs_sites=*/false);
   if (!catalog) return kExitUsage;
   util::Diagnostics diagnostics;
   const auto workload = workload::load_workload(ctx.fs, ctx.vm["workload"].as<std::string>(), diagnostics);
@@ -124,12 +138,10 @@ int estimate(Context& ctx) {
     }
     const auto model = perf::make_training_model(*workload);
     const auto result = search::search_training(model, *hw, count, pins, top);
-    if (result.best.empty()) {
-      ctx.err << explain_training_failure(model, *hw, result, count);
-      return kExitInfeasible;
-    }
     const report::EstimateHeader header{workload->name, chip, std::string(specs::to_string(workload->precision)),
                                         count, hw->peak_flops / 1e12};
+    if (result.best.empty())
+      return infeasible(ctx, report::training_estimate_json(header, result), explain_training_failure(model, *hw, result, count));
     if (ctx.format != Format::table) print_data(ctx, report::training_estimate_json(header, result), "fields");
     else ctx.out << report::training_estimate_table(header, result);
     return kExitOk;
@@ -141,13 +153,12 @@ int estimate(Context& ctx) {
   }
   const auto model = perf::make_inference_model(*workload);
   const auto result = search::search_inference(model, *hw, count, pins, top);
-  if (result.best.empty()) {
-    ctx.err << explain_inference_failure(model, *hw, result, count);
-    return kExitInfeasible;
-  }
   const report::EstimateHeader header{workload->name, chip, std::string(specs::to_string(workload->precision)), count,
                                       hw->peak_flops / 1e12};
   const double demand = workload->demanded_output_tokens_per_s();
+  if (result.best.empty())
+    return infeasible(ctx, report::inference_estimate_json(header, result, demand),
+                      explain_inference_failure(model, *hw, result, count));
   if (ctx.format != Format::table) print_data(ctx, report::inference_estimate_json(header, result, demand), "fields");
   else ctx.out << report::inference_estimate_table(header, result, demand);
   return kExitOk;

@@ -19,6 +19,7 @@
 #include "search/plan.h"
 #include "util/countries.h"
 #include "util/spellcheck.h"
+#include "workload/bounds.h"
 #include "workload/loader.h"
 
 namespace planner::cli {
@@ -29,6 +30,20 @@ std::vector<std::string> split_ids(const std::string& text) {
   for (std::string item; std::getline(ss, item, ',');)
     if (!item.empty()) out.push_back(item);
   return out;
+}
+
+bool read_ids_option(Context& ctx, const char* option, std::vector<std::string>& ids) {
+  const auto& text = ctx.vm[option].as<std::string>();
+  ids.clear();
+  std::size_t start = 0;
+  for (std::size_t comma; (comma = text.find(',', start)) != std::string::npos; start = comma + 1)
+    ids.push_back(text.substr(start, comma - start));
+  ids.push_back(text.substr(start));
+  if (std::none_of(ids.begin(), ids.end(), [](const std::string& id) { return id.empty(); })) return true;
+  ctx.err << fmt::format("clusterplan: --{}: expected ids separated by commas, got \"{}\"{}\n", option, text,
+                         text.find_first_not_of(", ") == std::string::npos ? " (leave the option out to allow every one)"
+                                                                           : " (an empty id)");
+  return false;
 }
 
 void add_policy_and_cost_options(po::options_description& desc) {
@@ -148,7 +163,7 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
   }
   request.workloads = loaded.workloads;
   const auto& vm = ctx.vm;
-  if (vm.count("chips")) request.chips = split_ids(vm["chips"].as<std::string>());
+  if (vm.count("chips") && !read_ids_option(ctx, "chips", request.chips)) return false;
   request.buyer.country = vm["buyer"].as<std::string>();
   request.buyer.state_funded = vm["state-funded"].as<bool>();
   if (!util::is_country_code(request.buyer.country)) {
@@ -169,8 +184,12 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
       request.scenario = loaded.policies.find(id);
       if (!request.scenario) {
         auto ids = loaded.policies.scenario_ids();
-        ctx.err << fmt::format("clusterplan: --policy: no scenario \"{}\"{}; known: none, {}\n", id,
-                               util::did_you_mean(id, ids), fmt::join(ids, ", "));
+        // "none" is always known; a data set may also define a scenario of that id (the bundled one does).
+        std::vector<std::string> known = {"none"};
+        for (const auto& k : ids)
+          if (k != "none") known.push_back(k);
+        ctx.err << fmt::format("clusterplan: --policy: no scenario \"{}\"{}; known: {}\n", id,
+                               util::did_you_mean(id, known), fmt::join(known, ", "));
         return false;
       }
     }
@@ -208,7 +227,9 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
   }
   if (vm.count("deadline-days")) {
     request.deadline_days = vm["deadline-days"].as<double>();
-    ok = ok && check_bound(ctx, "deadline-days", *request.deadline_days, 0.1, 3650);
+    // The bounds of a workload's deadline_days: one set for the file and the flag.
+    ok = ok && check_bound(ctx, "deadline-days", *request.deadline_days, workload::bounds::kDeadlineDays.min,
+                           workload::bounds::kDeadlineDays.max);
   }
   if (vm.count("budget-usd")) {
     request.budget_usd = vm["budget-usd"].as<double>();
@@ -224,7 +245,7 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
 namespace {
 
 int run_plan(Context& ctx, bool compare) {
-  const auto* catalog = ctx.catalog();
+  const auto* catalog = ctx.sizing_catalog(/*needs_sites=*/true);
   if (!catalog) return kExitUsage;
   Loaded loaded;
   search::PlanRequest request;
@@ -254,7 +275,7 @@ int run_plan(Context& ctx, bool compare) {
       request.sites = {home->id};
     }
   } else if (ctx.vm.count("sites")) {
-    request.sites = split_ids(ctx.vm["sites"].as<std::string>());
+    if (!read_ids_option(ctx, "sites", request.sites)) return kExitUsage;
   }
   std::vector<std::string> problems;
   request.sizing_cache = search::make_sizing_cache();  // shared with the break-even search

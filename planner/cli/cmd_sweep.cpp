@@ -93,7 +93,7 @@ int run_tornado(Context& ctx, const specs::Catalog& catalog, search::PlanRequest
 }
 
 int run_sweep(Context& ctx) {
-  const auto* catalog = ctx.catalog();
+  const auto* catalog = ctx.sizing_catalog(/*needs_sites=*/true);
   if (!catalog) return kExitUsage;
   const auto& vm = ctx.vm;
   const bool tornado = vm["tornado"].as<bool>();
@@ -127,7 +127,7 @@ int run_sweep(Context& ctx) {
   Loaded loaded;
   search::PlanRequest request;
   if (!read_request(ctx, *catalog, vm["workloads"].as<std::vector<std::string>>(), loaded, request)) return kExitUsage;
-  if (vm.count("sites")) request.sites = split_ids(vm["sites"].as<std::string>());
+  if (vm.count("sites") && !read_ids_option(ctx, "sites", request.sites)) return kExitUsage;
   if (auto problem = search::check_axes(*catalog, request, axes); !problem.empty()) {
     ctx.err << "clusterplan sweep: --vary " << problem << "\n";
     return kExitUsage;

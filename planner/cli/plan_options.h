@@ -16,6 +16,11 @@ namespace planner::cli {
 // "a,b,,c" -> {"a", "b", "c"}.
 std::vector<std::string> split_ids(const std::string& text);
 
+// The comma-separated ids of option `option` into `ids`; reports and returns
+// false for an empty list or an empty id (--sites "" and --chips "," used to
+// mean "every site" and "every chip"; issue 13).
+bool read_ids_option(Context& ctx, const char* option, std::vector<std::string>& ids);
+
 void add_policy_and_cost_options(po::options_description& desc);
 
 // A bounded number option; reports and returns false when outside [lo, hi].

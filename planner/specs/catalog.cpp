@@ -42,6 +42,26 @@ std::string join_path(const std::string& dir, std::string_view sub) {
 constexpr std::string_view kPolicyDir = "policies";
 bool is_later_stage_kind(std::string_view kind) { return kind == "policy_rules" || kind == "policy_scenario"; }
 
+// A file given as a site table (--site-table): an accelerator file there used
+// to load as an accelerator (issue 13).
+void load_site_table_file(const util::FileSystem& fs, const std::string& path, Catalog& catalog,
+                          util::Diagnostics& diagnostics) {
+  if (fs.kind(path) == util::FileSystem::Kind::directory) {
+    diagnostics.error(path, "", "is a directory, expected a site-table file (a data directory goes to --specs)");
+    return;
+  }
+  const auto doc = util::read_json_file(fs, path, diagnostics);
+  if (!doc) return;
+  const auto kind = read_kind(*doc, path, diagnostics);
+  if (!kind) return;
+  if (*kind != kKindSiteTable) {
+    diagnostics.error(path, "/kind", fmt::format("expected \"site_table\" in a file given as a site table, got \"{}\"; "
+                                                 "accelerator, system and model files go to --specs", *kind));
+    return;
+  }
+  add_spec_document(*doc, path, kKindSiteTable, catalog, diagnostics);
+}
+
 }  // namespace
 
 const Accelerator* Catalog::find_accelerator(std::string_view id) const { return find_by_id(accelerators, id); }
@@ -102,6 +122,11 @@ void add_spec_document(const util::Json& parsed, const std::string& path, std::s
 
 Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>& paths,
                      util::Diagnostics& diagnostics) {
+  return load_catalog(fs, paths, diagnostics, {});
+}
+
+Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>& paths,
+                     util::Diagnostics& diagnostics, const std::vector<std::string>& site_tables) {
   Catalog catalog;
   for (const auto& path : paths) {
     switch (fs.kind(path)) {
@@ -132,6 +157,7 @@ Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>&
       }
     }
   }
+  for (const auto& path : site_tables) load_site_table_file(fs, path, catalog, diagnostics);
   check_catalog(catalog, diagnostics);
   return catalog;
 }

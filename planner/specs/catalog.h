@@ -51,6 +51,9 @@ inline constexpr std::string_view kCostDir = "cost";
 // site-table file. Then checks that ids are unique and references resolve.
 Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>& paths,
                      util::Diagnostics& diagnostics);
+// The same, then `site_tables`: files that must be site tables (--site-table).
+Catalog load_catalog(const util::FileSystem& fs, const std::vector<std::string>& paths,
+                     util::Diagnostics& diagnostics, const std::vector<std::string>& site_tables);
 
 // Adds one file to `catalog`. `expected_kind` empty means any kind this stage reads.
 void load_spec_file(const util::FileSystem& fs, const std::string& path, std::string_view expected_kind,

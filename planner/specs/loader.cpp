@@ -76,6 +76,9 @@ void read_memory_and_links(ObjectReader& r, Accelerator& a) {
   if (auto i = r.object("interconnect", Presence::required)) {
     require(*i, "scale_up_gbytes_per_s", b::kScaleUpGbytesPerS, a.scale_up_gbytes_per_s);
     require(*i, "scale_up_domain_chips", b::kDomainChips, a.scale_up_domain_chips);
+    // A count of chips: 7.5 used to pass and split the domain in half a chip.
+    if (const double v = a.scale_up_domain_chips.value; v != std::floor(v))
+      i->error_at("scale_up_domain_chips", "expected a whole number of chips, got " + util::format_number(v));
     require(*i, "scale_out_gbits_per_s", b::kScaleOutGbitsPerS, a.scale_out_gbits_per_s);
     i->finish();
   }
@@ -190,6 +193,11 @@ std::vector<Subsidy> read_subsidies(ObjectReader& r) {
     ObjectReader s((*list)[i], util::json_pointer_append(r.path_of("subsidies"), i), r.file(), r.diagnostics());
     Subsidy subsidy;
     subsidy.kind = s.choice("kind", Presence::required, {"power_bill_refund"}).value_or("");
+    // The cost model applies one subsidy of a kind; a second was silently ignored.
+    for (const auto& earlier : out)
+      if (!subsidy.kind.empty() && earlier.kind == subsidy.kind)
+        s.error_at("kind", fmt::format("a second \"{}\" subsidy for this site; give one (its fraction is the "
+                                       "whole refund)", subsidy.kind));
     require(s, "fraction", b::kFraction, subsidy.fraction);
     const auto scope = s.choice("applies_to", Presence::required, {"domestic_chips", "all"});
     subsidy.applies_to = scope == "all" ? SubsidyScope::all : SubsidyScope::domestic_chips;

@@ -27,7 +27,9 @@ inline const Range kDenseLayers{0, 1'000};         // also checked against layer
 inline const Range kSeqLen{1, 10'000'000};         // tokens per sequence; Llama 3 pre-trains at 8,192
 inline const Range kGlobalBatchTokens{1, 1e10};    // tokens per optimizer step; DeepSeek-V3: 62,914,560
 inline const Range kTokens{0, 1e18, true};         // tokens to train on; Llama 3: 15.6e12
-inline const Range kDeadlineDays{0, 3'650, true};  // ten years
+// 2.4 hours to ten years; --deadline-days takes the same bounds. Shorter
+// than a tenth of a day is no training run (1e-9 used to pass the file).
+inline const Range kDeadlineDays{0.1, 3'650};
 
 // Inference.
 inline const Range kRequestTokens{1, 10'000'000};  // prompt or generated tokens per request

@@ -208,7 +208,7 @@ TEST_SUITE("workload::loader") {
   TEST_CASE("deadline_days is bounded to ten years") {
     auto doc = training();
     doc["deadline_days"] = 4000;
-    CHECK(problems(doc) == "w.json: /deadline_days: 4000 is out of range: expected a value in (0, 3650]\n");
+    CHECK(problems(doc) == "w.json: /deadline_days: 4000 is out of range: expected a value in [0.1, 3650]\n");
   }
 
   TEST_CASE("attention mla needs the mla block") {
@@ -325,7 +325,7 @@ TEST_SUITE("workload::loader") {
           "w.json: /model/heads: 5000 is out of range: expected a value in [1, 1024]\n"
           "w.json: /model/vocab: expected a whole number, got \"128k\"\n"
           "w.json: /precision: required key is missing\n"
-          "w.json: /deadline_days: 0 is out of range: expected a value in (0, 3650]\n"
+          "w.json: /deadline_days: 0 is out of range: expected a value in [0.1, 3650]\n"
           "w.json: /flash_attention: expected true or false, got \"yes\"\n");
   }
 
