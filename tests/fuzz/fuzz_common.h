@@ -5,6 +5,7 @@
 // hardware, model constants and small models built in memory, so that no
 // target reads hw_specs/ at fuzz time.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -99,7 +100,11 @@ inline specs::Site fixed_site(std::string country) {
 inline specs::ModelConstants fixed_constants() {
   specs::ModelConstants k;
   k.file = "fixed-constants";
-  const double values[specs::kConstantCount] = {0.75, 0.5, 0.85, 0.8, 0.85, 5, 10, 0.8, 4, 2e-5, 5, 0.5, 20, 200, 1.3, 16384, 3};
+  // In the order of specs::Constant; one value short (a constant added without
+  // its fixture value) fails to compile rather than fuzzing with a zero.
+  constexpr auto values = std::to_array<double>({0.75, 0.5, 0.85, 0.8, 0.85, 5, 10, 0.8, 4, 2e-5, 5, 0.5, 20, 200, 1.3,
+                                                 16384, 3, 1.0, 0.45, 128, 1.2, 2048, 0.072});
+  static_assert(values.size() == specs::kConstantCount, "a model constant without a fuzz fixture value");
   for (std::size_t i = 0; i < specs::kConstantCount; ++i) {
     k.defaults[i].value = values[i];
     k.defaults[i].provenance.estimate = "fuzz fixture";
@@ -135,28 +140,17 @@ inline specs::Accelerator fixed_chip(std::string id, std::string origin_country,
   return a;
 }
 
-// An H100-like chip with round numbers, as the performance model sees it.
+// An H100-like chip with round numbers, as the performance model sees it:
+// built by perf::make_hardware from fixed_chip and fixed_constants, so that a
+// field the model gains is filled here as it is for a real chip.
 inline perf::Hardware fixed_hardware() {
-  perf::Hardware hw;
-  hw.chip_id = "fuzz-chip";
-  hw.peak_flops = 1000e12;
-  hw.matmul_flops = 750e12;
-  hw.attention_flops = 500e12;
-  hw.vector_flops = 750e12;
-  hw.hbm_total_bytes = 80e9;
-  hw.hbm_bytes = 76e9;
-  hw.hbm_bytes_per_s = 2.8e12;
-  hw.scale_up_bytes_per_s = 360e9;
-  hw.scale_out_bytes_per_s = 42e9;
-  hw.scale_up_latency_s = 5e-6;
-  hw.scale_out_latency_s = 10e-6;
-  hw.scale_up_domain = 8;
-  hw.dp_overlap = 0.8;
-  hw.failure_rate_per_chip_s = 2e-5 / 3600;
-  hw.restart_s = 300;
-  hw.checkpoint_s = 30;
-  hw.bytes_per_weight = 2;
-  return hw;
+  specs::Catalog catalog;
+  catalog.accelerators.push_back(fixed_chip("fuzz-chip", "US", 1000, 2.8, 814, true));
+  catalog.constants = fixed_constants();
+  perf::HardwareProblem problem;
+  const auto hw = perf::make_hardware(catalog, "fuzz-chip", specs::Precision::bf16, problem);
+  require(hw.has_value());
+  return *hw;
 }
 
 // Training workloads over fixed shapes: a small dense GQA model without
