@@ -99,7 +99,7 @@ inline specs::Site fixed_site(std::string country) {
 inline specs::ModelConstants fixed_constants() {
   specs::ModelConstants k;
   k.file = "fixed-constants";
-  const double values[specs::kConstantCount] = {0.75, 0.5, 0.85, 0.8, 0.85, 5, 10, 0.8, 4, 2e-5, 5, 0.5, 20, 200, 1.3, 16384, 3};
+  const double values[specs::kConstantCount] = {0.75, 0.5, 0.85, 0.8, 0.85, 5, 10, 0.8, 4, 2e-5, 5, 0.5, 20, 0.3, 1.3, 16384, 3};
   for (std::size_t i = 0; i < specs::kConstantCount; ++i) {
     k.defaults[i].value = values[i];
     k.defaults[i].provenance.estimate = "fuzz fixture";
