@@ -50,6 +50,8 @@ std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string
   hw.peak_flops = *peak_tflops * 1e12;
   hw.matmul_flops = hw.peak_flops * c(Constant::matmul_efficiency);
   hw.attention_flops = chip->bf16_tflops.value * 1e12 * c(Constant::attention_efficiency);
+  hw.attention_fp8_flops = chip->peak_tflops(specs::Precision::fp8).value_or(chip->bf16_tflops.value) * 1e12 *
+                           c(Constant::attention_efficiency);
   hw.vector_flops = chip->bf16_tflops.value * 1e12 * c(Constant::matmul_efficiency);
   hw.training_matmul_flops = hw.matmul_flops * c(Constant::training_matmul_factor);
   hw.training_bf16_matmul_flops = hw.vector_flops * c(Constant::training_matmul_factor);
@@ -75,7 +77,7 @@ std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string
   hw.restart_s = c(Constant::restart_minutes) * 60.0;
   hw.checkpoint_s = c(Constant::checkpoint_minutes) * 60.0;
   hw.layer_fixed_s = c(Constant::layer_fixed_us) * 1e-6;
-  hw.grouped_gemm_half_rows = c(Constant::grouped_gemm_half_rows);
+  hw.gemm_overlap = c(Constant::gemm_overlap);
   hw.ep_hot_expert_imbalance = c(Constant::ep_hot_expert_imbalance);
   hw.prefill_tokens_per_device = c(Constant::prefill_tokens_per_device);
   hw.serving_workspace_bytes = c(Constant::serving_workspace_gib) * kGiB;

@@ -19,6 +19,7 @@ struct Hardware {
   double training_matmul_flops = 0;       // the same inside a training step (training_matmul_factor applied)
   double training_bf16_matmul_flops = 0;  // a training step's BF16 GEMMs (head, router) at any workload precision
   double attention_flops = 0;  // achievable FLOP/s of fused attention (BF16 peak based)
+  double attention_fp8_flops = 0;  // the same with FP8 attention kernels (FP8 peak; BF16 where the chip has none)
   double vector_flops = 0;     // achievable FLOP/s at BF16 for everything else
   double hbm_bytes = 0;        // usable memory per chip, reserve subtracted
   double hbm_total_bytes = 0;  // physical memory per chip
@@ -41,7 +42,7 @@ struct Hardware {
   int bytes_per_weight = 2;    // bytes per GEMM operand element at the workload precision
   // Serving (hw_specs/model/constants.json, per chip family).
   double layer_fixed_s = 0;              // per layer per forward step: launches or graph replay, syncs
-  double grouped_gemm_half_rows = 0;     // rows per expert at which a grouped GEMM runs at half efficiency
+  double gemm_overlap = 1;               // share of the shorter of compute and weight-read time hidden
   double ep_hot_expert_imbalance = 1;    // busiest EP rank's load over the mean from skewed routing
   double prefill_tokens_per_device = 0;  // prompt tokens per device per prefill pass
   double serving_workspace_bytes = 0;    // per chip beyond the reserve: graph pools, a2a buffers, workspace

@@ -98,7 +98,10 @@ std::string TrainingLayout::str() const {
 }
 
 std::string InferenceLayout::str() const {
-  return fmt::format("tp={},ep={},batch={},disagg={}", tp, ep, batch, disagg ? "on" : "off");
+  std::string out = fmt::format("tp={},ep={},batch={},disagg={}", tp, ep, batch, disagg ? "on" : "off");
+  if (redundant_experts > 0) out += fmt::format(",redundant={}", redundant_experts);
+  if (chunk > 0) out += fmt::format(",chunk={}", chunk);
+  return out;
 }
 
 TrainingPins parse_training_layout(std::string_view spec, std::vector<std::string>& errors) {
@@ -133,13 +136,15 @@ TrainingPins parse_training_layout(std::string_view spec, std::vector<std::strin
 }
 
 InferencePins parse_inference_layout(std::string_view spec, std::vector<std::string>& errors) {
-  static const std::vector<std::string> keys = {"tp", "ep", "batch", "disagg"};
+  static const std::vector<std::string> keys = {"tp", "ep", "batch", "disagg", "redundant", "chunk"};
   InferencePins pins;
   for (const auto& p : split_pairs(spec, errors)) {
     if (p.key == "tp") pins.tp = parse_count(p, errors);
     else if (p.key == "ep") pins.ep = parse_count(p, errors);
     else if (p.key == "batch") pins.batch = parse_count(p, errors);
     else if (p.key == "disagg") pins.disagg = parse_switch(p, errors);
+    else if (p.key == "redundant") pins.redundant = parse_count(p, errors, 0);
+    else if (p.key == "chunk") pins.chunk = parse_count(p, errors);
     else unknown_key(p, keys, errors);
   }
   return pins;

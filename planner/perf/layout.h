@@ -39,6 +39,8 @@ struct InferenceLayout {
   int ep = 1;         // chips the routed experts are spread over (a replica has max(tp, ep) chips)
   int batch = 1;      // concurrent sequences per replica
   bool disagg = false;  // separate prefill and decode pools
+  int redundant_experts = 0;  // extra expert copies for the balancer (EPLB), spread over the ep chips
+  int chunk = 0;        // colocated: prompt tokens per attention-DP rank per iteration; 0: the family's default
 
   int replica_chips() const { return ep > tp ? ep : tp; }
   std::string str() const;
@@ -53,7 +55,7 @@ struct TrainingPins {
 };
 
 struct InferencePins {
-  std::optional<int> tp, ep, batch;
+  std::optional<int> tp, ep, batch, redundant, chunk;
   std::optional<bool> disagg;
 };
 

@@ -55,6 +55,9 @@ InferenceSearch search_inference(const perf::InferenceModel& model, const perf::
       for (long long ep = 2L * tp; ep <= std::min<long long>({kMaxEp, max_chips, c.experts}); ep *= 2) eps.push_back(static_cast<int>(ep));
     for (const int ep : eps) {
       InferenceLayout layout{tp, ep, 1, false};
+      // Redundant experts: one per EP rank, as DeepSeek and SGLang deploy EPLB, unless pinned.
+      layout.redundant_experts = pins.redundant ? *pins.redundant : (ep > 1 ? ep : 0);
+      layout.chunk = pins.chunk.value_or(0);
       if (layout.replica_chips() > max_chips) continue;
       for (const bool disagg : disaggs) {
         layout.disagg = disagg;

@@ -26,7 +26,7 @@ const std::array<ConstantInfo, kConstantCount>& constant_table() {
       {"restart_minutes", Range{0, 1440}, "min"},
       {"checkpoint_minutes", Range{0, 1440}, "min"},
       {"layer_fixed_us", Range{0, 1000}, "us"},
-      {"grouped_gemm_half_rows", Range{0, 100000}, "rows"},
+      {"gemm_overlap", Range{0, 1}, "fraction"},
       {"ep_hot_expert_imbalance", Range{1, 8}, "ratio"},
       {"prefill_tokens_per_device", Range{1, 1048576}, "tokens"},
       {"serving_workspace_gib", Range{0, 64}, "GiB"},

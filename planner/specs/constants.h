@@ -29,7 +29,7 @@ enum class Constant {
   restart_minutes,                // to detect a failure, swap the node and restart the job
   checkpoint_minutes,             // training stalls while a checkpoint is written
   layer_fixed_us,                 // serving: fixed time per layer per forward step (launches or graph replay, syncs)
-  grouped_gemm_half_rows,         // serving: rows per expert at which a grouped expert GEMM runs at half efficiency
+  gemm_overlap,                   // serving: share of the shorter of a GEMM's compute and weight-read times it hides
   ep_hot_expert_imbalance,        // serving: max/mean tokens per EP rank from skewed routing, engine's balancer on
   prefill_tokens_per_device,      // serving: prompt tokens one device processes per prefill pass
   serving_workspace_gib,          // serving: per chip, graph capture, communication buffers and workspace

@@ -27,7 +27,7 @@ const std::vector<std::string> kTrainingKeys = {"seq_len", "global_batch_tokens"
 const std::vector<std::string> kInferenceKeys = {"input_tokens",    "output_tokens",   "demand",
                                                  "slo",             "tokens_per_step", "draft_tokens",
                                                  "draft_layers",    "prefix_cache_hit_rate", "kv_precision",
-                                                 "expert_precision", "users_in",       "serve_abroad"};
+                                                 "expert_precision", "users_in",       "serve_abroad", "attention_precision"};
 
 template <typename Enum, std::size_t N>
 std::vector<std::string> names(const std::array<Enum, N>& values) {
@@ -246,6 +246,8 @@ void read_inference(ObjectReader& r, InferenceJob& j) {
   j.kv_precision = read_enum(r, "kv_precision", Presence::optional, kPrecisions).value_or(specs::Precision::bf16);
   j.expert_precision = read_enum(r, "expert_precision", Presence::optional, kPrecisions);
   read_users(r, j);
+  j.attention_precision =
+      read_enum(r, "attention_precision", Presence::optional, kPrecisions).value_or(specs::Precision::bf16);
 }
 
 // Reports the keys that belong to the other kind of workload.

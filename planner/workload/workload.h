@@ -107,6 +107,9 @@ struct InferenceJob {
   // country, which the plan states.
   std::vector<std::string> users_in;
   bool serve_abroad = false;  // sites in any country may serve these users
+  // Precision of the attention kernels: FP8 MLA or FP8 FlashAttention where
+  // engines run it; BF16 by default.
+  specs::Precision attention_precision = specs::Precision::bf16;
 };
 
 struct Workload {

@@ -303,40 +303,4 @@ TEST_SUITE("perf::calibration") {
     CHECK(mfu < 0.55);
   }
 
-  TEST_CASE("serving runs are predicted within their bounds") {
-    {
-      // CloudMatrix-384 decode: EP over 160 chips (320 dies), batch 96 per
-      // chip, INT8, 4K context, TPOT under 50 ms: 1,943 tokens/s per NPU.
-      auto c = load("cloudmatrix-r1-decode.json", "cloudmatrix-384");
-      const auto model = perf::make_inference_model(c.workload);
-      const auto e = perf::evaluate_inference(model, c.hw, {1, 160, 96 * 160, true});
-      REQUIRE(e.rejection == perf::Rejection::none);
-      CHECK(std::fabs(report("cloudmatrix-r1-decode", "decode tokens/s per chip", e.decode_tokens_per_s_per_chip, 1943,
-                             "fitted (Ascend factor)")) < kFittedBound);
-      CHECK(e.tpot_ms < 50);
-    }
-    {
-      // CloudMatrix-384 prefill, 4K prompts, 16 chips per instance: 6,688
-      // tokens/s per NPU with perfect expert balance.
-      auto c = load("cloudmatrix-r1-prefill.json", "cloudmatrix-384");
-      const auto model = perf::make_inference_model(c.workload);
-      const auto e = perf::evaluate_inference(model, c.hw, {1, 16, 1, true});
-      REQUIRE(e.rejection == perf::Rejection::none);
-      CHECK(std::fabs(report("cloudmatrix-r1-prefill", "prefill tokens/s per chip", e.prefill_tokens_per_s_per_chip,
-                             6688, "out of sample")) < kServingBound);
-    }
-    {
-      // MLPerf Inference v4.1, Llama 2 70B offline on 8 MI300X: 23,514
-      // tokens/s per system; one model copy per GPU, batch at the memory limit.
-      auto c = load("mi300x-llama2-70b.json", "mi300x");
-      const auto model = perf::make_inference_model(c.workload);
-      double best = 0;
-      for (int batch = 16; batch <= 4096; batch *= 2) {
-        const auto e = perf::evaluate_inference(model, c.hw, {1, 1, batch, true});
-        if (e.rejection == perf::Rejection::none) best = std::max(best, e.output_tokens_per_s_per_chip);
-      }
-      CHECK(std::fabs(report("mi300x-llama2-70b", "output tokens/s per 8 GPUs", 8 * best, 23514, "out of sample")) <
-            kServingBound);
-    }
-  }
 }

@@ -68,14 +68,15 @@ TEST_SUITE("fuzz regressions") {
 
   TEST_CASE("a serving layout with batch x tp beyond 2^31 counts its KV cache without overflow") {
     // tp=1024, batch=10,000,000: each chip holds the KV cache of every
-    // sequence for its 1/1,024 of the heads: 2,000 tokens x 2 layers x 2 (K
-    // and V) x 1,024 heads x 1 dim x 2 bytes / 1,024 = 16,000 bytes per
-    // sequence, 160 GB per chip. The int product batch x tp wrapped to a
+    // sequence for its 1/1,024 of the heads. The KV cache is paged: a
+    // sequence holds on average its prompt and half its output, 1,500
+    // tokens x 2 layers x 2 (K and V) x 1,024 heads x 1 dim x 2 bytes /
+    // 1,024 = 12,000 bytes per sequence, 120 GB per chip. The int product batch x tp wrapped to a
     // negative cache that "fitted" (-888.7 GiB per chip in `estimate
     // --layout tp=256,batch=10000000` on a 256-head model).
     const auto model = perf::make_inference_model(wide_serving());
     const auto e = perf::evaluate_inference(model, fuzz::fixed_hardware(), perf::InferenceLayout{1024, 1, 10'000'000, false});
-    CHECK(e.kv_bytes_per_chip == doctest::Approx(160e9));
+    CHECK(e.kv_bytes_per_chip == doctest::Approx(120e9));
     CHECK(e.rejection == perf::Rejection::memory);
   }
 
