@@ -194,7 +194,7 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
     for (const auto& n : plan.notes) out += "  note: " + n + "\n";
     for (const auto& b : plan.binding) out += "  binds: " + b + "\n";
     for (const auto& w : plan.ways_out) out += "  way out: " + w + "\n";
-    for (const auto& h : plan.hints) out += "  hint: " + h + "\n";
+    for (const auto& hint : plan.hints) out += "  hint: " + hint + "\n";
     return out;
   }
   Table t;
