@@ -185,6 +185,7 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
             {"power_mw", plan.total_power_mw}}},
           {"binding", plan.binding},
           {"ways_out", plan.ways_out},
+          {"hints", plan.hints},
           {"explanations", explanations_json(r, plan)},
           {"quotas", quotas_json(plan)},
           {"solver", solver_json(plan)},
@@ -199,6 +200,7 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
     for (const auto& n : plan.notes) out += "  note: " + n + "\n";
     for (const auto& b : plan.binding) out += "  binds: " + b + "\n";
     for (const auto& w : plan.ways_out) out += "  way out: " + w + "\n";
+    for (const auto& hint : plan.hints) out += "  hint: " + hint + "\n";
     return out;
   }
   Table t;

@@ -1,6 +1,7 @@
 #include "search/explain.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -15,16 +16,35 @@ namespace {
 
 std::string grouped(double value) { return util::format_count(value); }
 
+// The total time an explanation may take, seconds.
+constexpr double kExplainSeconds = 20;
+// The command line's own bounds (cli/cmd_plan.cpp): ways out stay inside them.
+constexpr double kMaxBudgetUsd = 1e13;
+constexpr double kMaxPlanMw = 1e6;
+constexpr double kMaxDeadlineDays = 3650;
+
 // One limit that binds: by how much the cheapest plan without `without`
 // breaks it, and for the request's own limits the value that would admit it.
 void report_binding(const FleetConstraint& c, double load, std::string_view without, PlanResult& out) {
   const auto amount = [&](double v) { return limit_amount(c, v); };
   out.binding.push_back(fmt::format("{}: limit {} {}; the cheapest plan without {} needs {} ({} over)", c.text,
                                     amount(c.limit), c.unit, without, amount(load), amount(load - c.limit)));
-  if (c.kind == LimitKind::budget)
-    out.ways_out.push_back(fmt::format("raise --budget-usd to {:.0f}", std::ceil(load)));
-  else if (c.kind == LimitKind::max_mw)
-    out.ways_out.push_back(fmt::format("raise --max-mw to {:.1f}", std::ceil(load * 10) / 10));
+  // Within the options' own bounds (--budget-usd up to 1e13, --max-mw up to 1e6).
+  if (c.kind == LimitKind::budget && std::ceil(load) <= kMaxBudgetUsd) {
+    const double usd = std::ceil(load);
+    out.way_out_changes.push_back({fmt::format("raise --budget-usd to {:.0f}", usd), usd, {}, {}, {}});
+  } else if (c.kind == LimitKind::max_mw && std::ceil(load * 10) / 10 <= kMaxPlanMw) {
+    const double mw = std::ceil(load * 10) / 10;
+    out.way_out_changes.push_back({fmt::format("raise --max-mw to {:.1f}", mw), {}, mw, {}, {}});
+  }
+}
+
+// A later deadline, as a way out, only when it extends the request's and lies
+// within --deadline-days' bounds.
+void propose_deadline(const PlanRequest& request, const workload::Workload& w, double days, std::string text,
+                      PlanResult& out) {
+  if (days <= deadline_of(request, w) || days > kMaxDeadlineDays) return;
+  out.way_out_changes.push_back({std::move(text), {}, {}, days, {}});
 }
 
 }  // namespace
@@ -87,30 +107,43 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
         if (c.workload == static_cast<int>(w) && c.fastest_days > 0 && c.allowed &&
             (!fastest || c.fastest_days < fastest->fastest_days))
           fastest = &c;
-      if (fastest)
-        out.ways_out.push_back(fmt::format("extend the deadline of {} to at least {:.1f} days ({} at {} gets there "
-                                           "at best, on up to {} chips, site power aside)",
-                                           request.workloads[w].name, std::ceil(fastest->fastest_days * 10) / 10,
-                                           chip_label(*fastest), fastest->site,
-                                           util::format_count(static_cast<double>(kMaxPlanChips))));
+      if (fastest) {
+        const double days = std::ceil(fastest->fastest_days * 10) / 10;
+        propose_deadline(request, request.workloads[w], days,
+                         fmt::format("extend the deadline of {} to {:.1f} days (--deadline-days; {} at {} gets there "
+                                     "at best)",
+                                     request.workloads[w].name, days, chip_label(*fastest), fastest->site),
+                         out);
+      }
     }
     const auto refused = std::count_if(candidates.begin(), candidates.end(), [&](const Candidate& c) {
       return c.verdict == policy::Verdict::licence && !c.allowed && c.count > 0;
     });
     if (refused > 0)
-      out.ways_out.push_back(fmt::format("assume case-by-case licences are granted (--licences grant): {} chip and site "
-                                         "{}",
-                                         refused, refused == 1 ? "option needs one" : "options need one"));
-    out.ways_out.push_back("a later deadline, more chips (a larger --budget-usd or --max-mw), other chips (--chips), "
-                           "other sites (--sites) or another --policy scenario");
+      out.way_out_changes.push_back({fmt::format("assume case-by-case licences are granted (--licences grant): {} chip "
+                                                 "and site {}",
+                                                 refused, refused == 1 ? "option needs one" : "options need one"),
+                                     {}, {}, {}, true});
+    out.hints.push_back("a later deadline, more chips (a larger --budget-usd or --max-mw), other chips (--chips), "
+                        "other sites (--sites) or another --policy scenario");
     return;
   }
   // Drop one coupled constraint at a time: those whose removal makes the plan
   // feasible bind; the relaxed optimum says by how much.
+  // The whole explanation stops after kExplainSeconds (1,500 site-power rows
+  // would otherwise be 1,500 solves of up to 10 s each).
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   for (std::size_t k = 0; k < m.problem.constraints.size(); ++k) {
+    if (elapsed() > kExplainSeconds) {
+      out.binding.push_back(fmt::format("(the explanation stopped after {:.0f} s: {} of {} limits tried)",
+                                        kExplainSeconds, k, m.problem.constraints.size()));
+      break;
+    }
     FleetProblem relaxed = m.problem;
     relaxed.constraints.erase(relaxed.constraints.begin() + static_cast<std::ptrdiff_t>(k));
-    const auto solution = solve_fleet(relaxed);
+    const auto solution =
+        solve_fleet(relaxed, {std::clamp(kExplainSeconds - elapsed(), 0.1, kFleetSolveSeconds), false});
     if (!solution.feasible) continue;
     const auto& c = m.problem.constraints[k];
     const double load = constraint_load(c, solution.steps);
@@ -131,15 +164,19 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
       if (allowed < choice->step) continue;
       // The fastest the job runs on as many chips as the limit leaves.
       const auto within = search_training(perf::make_training_model(w), *hw, allowed, {}, 1);
-      if (!within.best.empty())
-        out.ways_out.push_back(fmt::format("extend the deadline to {:.0f} days: {} {} at {} stay within the limit",
-                                           std::ceil(within.best.front().estimate.days),
-                                           grouped(static_cast<double>(within.best.front().layout.chips())),
-                                           chip_label(cand), cand.site));
+      if (!within.best.empty()) {
+        const double days = std::ceil(within.best.front().estimate.days);
+        propose_deadline(request, w, days,
+                         fmt::format("extend the deadline to {:.0f} days (--deadline-days): {} {} at {} stay within "
+                                     "the limit",
+                                     days, grouped(static_cast<double>(within.best.front().layout.chips())),
+                                     chip_label(cand), cand.site),
+                         out);
+      }
     }
     if (c.kind == LimitKind::policy_cap && !request.chips.empty())
-      out.ways_out.push_back("or chips this limit does not count: name them in --chips, or drop --chips to let the "
-                             "planner choose among every system");
+      out.hints.push_back("chips this limit does not count: name them in --chips, or drop --chips to let the "
+                          "planner choose among every system");
   }
   // Options the limits shut out, cheapest first, as alternatives.
   std::vector<const Candidate*> others;
@@ -147,19 +184,34 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
     if (!c.usable && c.count > 0 && c.verdict != policy::Verdict::banned) others.push_back(&c);
   std::sort(others.begin(), others.end(), [](const Candidate* a, const Candidate* b) { return a->objective < b->objective; });
   for (std::size_t i = 0; i < std::min<std::size_t>(2, others.size()); ++i)
-    out.ways_out.push_back(fmt::format("or {} {} at {} ({}), now ruled out: {}", grouped(static_cast<double>(others[i]->count)),
+    out.hints.push_back(fmt::format("{} {} at {} ({}) would do the work alone but is ruled out: {}", grouped(static_cast<double>(others[i]->count)),
                                        chip_label(*others[i]), others[i]->site, others[i]->domestic ? "domestic" : "imported",
                                        others[i]->why_not));
   if (out.binding.empty()) {
     // No one limit is to blame: say what the cheapest plan under none of them breaks.
     FleetProblem unlimited = m.problem;
     unlimited.constraints.clear();
-    const auto solution = solve_fleet(unlimited);
+    const auto solution = solve_fleet(unlimited, {std::clamp(kExplainSeconds - elapsed(), 0.1, kFleetSolveSeconds), false});
+    const std::size_t first_change = out.way_out_changes.size();
     if (solution.feasible)
       for (const auto& c : m.problem.constraints) {
         const double load = constraint_load(c, solution.steps);
         if (load > c.limit) report_binding(c, load, "any limit", out);
       }
+    // No one of these raises is enough alone; all of them together admit the
+    // cheapest plan under no limit (checked with the rest).
+    if (out.way_out_changes.size() - first_change >= 2) {
+      WayOut together;
+      std::vector<std::string> parts;
+      for (std::size_t i = first_change; i < out.way_out_changes.size(); ++i) {
+        const auto& w = out.way_out_changes[i];
+        if (w.budget_usd) together.budget_usd = w.budget_usd;
+        if (w.max_mw) together.max_mw = w.max_mw;
+        parts.push_back(w.text.substr(w.text.find("--")));
+      }
+      together.text = fmt::format("raise {} together", fmt::join(parts, " and "));
+      out.way_out_changes.push_back(std::move(together));
+    }
     out.binding.insert(out.binding.begin(),
                        "the limits together exclude every combination; no single limit is to blame");
   }

@@ -284,6 +284,38 @@ void record_quotas(const Model& model, const FleetSolution& solution, PlanResult
 
 }  // namespace
 
+PlanRequest with_change(const PlanRequest& request, const WayOut& change) {
+  PlanRequest r = request;
+  r.explain_infeasible = false;
+  if (change.budget_usd) r.budget_usd = change.budget_usd;
+  if (change.max_mw) r.max_mw = change.max_mw;
+  if (change.licences_granted) r.licences_granted = *change.licences_granted;
+  if (change.deadline_days) {
+    r.deadline_days = change.deadline_days;
+    r.sizing_cache = nullptr;  // sized for the old deadline
+  }
+  return r;
+}
+
+namespace {
+
+// Keeps the ways out whose one change, re-planned, gives a feasible plan.
+void check_ways_out(const specs::Catalog& catalog, const PlanRequest& request, PlanResult& out) {
+  std::vector<WayOut> kept;
+  for (const auto& change : out.way_out_changes) {
+    const bool seen = std::any_of(kept.begin(), kept.end(), [&](const WayOut& k) { return k.text == change.text; });
+    if (seen) continue;
+    std::vector<std::string> problems;
+    const auto replanned = make_plan(catalog, with_change(request, change), problems);
+    if (problems.empty() && replanned.feasible) kept.push_back(change);
+  }
+  out.way_out_changes = kept;
+  out.ways_out.clear();
+  for (const auto& k : kept) out.ways_out.push_back(k.text);
+}
+
+}  // namespace
+
 PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, std::vector<std::string>& problems) {
   PlanResult out;
   out.scenario = request.scenario ? request.scenario->id : "none";
@@ -339,7 +371,9 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
     return out;
   }
   if (!out.feasible) {
+    if (!request.explain_infeasible) return out;
     explain(catalog, request, model, out);
+    check_ways_out(catalog, request, out);
     return out;
   }
   record_chosen(request, model, solution, out);

@@ -59,6 +59,9 @@ struct PlanRequest {
   // Serving workloads only at sites in their users' countries (plan); compare
   // sets it false, as it prices every chip at the one site it is given.
   bool serve_where_users_are = true;
+  // Explain an infeasible plan and check its ways out (off while a way out is
+  // itself being checked).
+  bool explain_infeasible = true;
 };
 
 // A training job without a deadline is sized for this many days.
@@ -109,6 +112,14 @@ struct Chosen {
   policy::Verdict verdict = policy::Verdict::allowed;
 };
 
+// One change to the request that may make an infeasible plan feasible; it
+// is printed only once the request re-planned with it is feasible.
+struct WayOut {
+  std::string text;
+  std::optional<double> budget_usd, max_mw, deadline_days;
+  std::optional<bool> licences_granted;
+};
+
 // How much of one policy cap or quota a feasible plan uses.
 struct QuotaUse {
   std::string id, text;
@@ -135,7 +146,9 @@ struct PlanResult {
   std::vector<Chosen> chosen;
   bool feasible = false;
   std::vector<std::string> binding;   // when infeasible: what binds and by how much
-  std::vector<std::string> ways_out;  // when infeasible: the cheapest ways out
+  std::vector<std::string> ways_out;  // when infeasible: the ways out, each checked by re-planning
+  std::vector<WayOut> way_out_changes;  // the change behind each of ways_out, in order
+  std::vector<std::string> hints;     // when infeasible: advice that is not one checked change
   std::vector<QuotaUse> quotas;       // when feasible: every cap and quota that counts a chosen option
   SolveReport solve;
   std::vector<std::string> notes;     // facts about the request the plan assumed (users' country)
@@ -148,5 +161,8 @@ struct PlanResult {
 // Problems with the request itself (unknown ids) go to `problems`; an
 // infeasible plan is a result, not a problem.
 PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, std::vector<std::string>& problems);
+
+// `request` with one way out applied.
+PlanRequest with_change(const PlanRequest& request, const WayOut& change);
 
 }  // namespace planner::search
