@@ -10,11 +10,21 @@ constexpr const char* kStyle = R"(
 body { font-family: sans-serif; font-size: 14px; color: #111; max-width: 1100px; margin: 24px auto; padding: 0 16px; }
 h1 { font-size: 22px; } h2 { font-size: 17px; margin-top: 28px; border-bottom: 1px solid #999; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 12px; }
-th, td { border: 1px solid #bbb; padding: 2px 6px; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #bbb; padding: 2px 6px; vertical-align: top; }
 th { background: #eee; text-align: left; } td.n { text-align: right; white-space: nowrap; }
 p.lead { font-size: 15px; } ul.notes { margin: 4px 0 12px 0; } svg { display: block; margin: 8px 0; }
 @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
 )";
+
+// Escaped text that may wrap after a comma or a slash (layouts, rule ids).
+std::string breakable(const std::string& text) {
+  std::string out;
+  for (const char c : escape_html(text)) {
+    out += c;
+    if (c == ',' || c == '/') out += "<wbr/>";
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -40,8 +50,8 @@ std::string html_section(const Section& s, bool heading) {
     for (const auto& row : s.rows) {
       out += "<tr>";
       for (std::size_t i = 0; i < s.columns.size(); ++i)
-        out += std::string(s.columns[i].numeric ? "<td class=\"n\">" : "<td>") + escape_html(display(s.columns[i], row[i])) +
-               "</td>";
+        out += s.columns[i].numeric ? "<td class=\"n\">" + escape_html(display(s.columns[i], row[i])) + "</td>"
+                                    : "<td>" + breakable(display(s.columns[i], row[i])) + "</td>";
       out += "</tr>\n";
     }
     out += "</table>\n";

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "report/candidate_text.h"
 #include "report/explain_report.h"
 #include "report/html_page.h"
 #include "report/json_document.h"
@@ -20,11 +21,9 @@ using search::Candidate;
 
 namespace {
 
-std::string label(const Candidate& c) { return c.system.empty() ? c.chip : c.system; }
+std::string label(const Candidate& c) { return chip_label(c); }
 
-const std::string& workload_name(const ReportInput& in, const Candidate& c) {
-  return in.request->workloads[static_cast<std::size_t>(c.workload)].name;
-}
+const std::string& workload_name(const ReportInput& in, const Candidate& c) { return report::workload_name(*in.request, c); }
 
 void add(std::string& out, const Document& doc, const std::string& id) {
   if (const auto* s = doc.find(id)) out += html_section(*s);
@@ -188,10 +187,10 @@ std::string html_report(const ReportInput& in) {
   out += html_paragraph(doc.lines.front()) + summary(in);
   add(out, doc, "plans");
   add(out, doc, "explanations");
-  out += html_heading("domestic", "Domestic vs imported: the best site of every chip type");
-  if (const auto* s = compare.find("rows")) out += html_section(*s, false);
   out += cost_bars(in) + site_view(in, doc) + frontier(in) + tornado(in);
   add(out, doc, "break_even");
+  out += html_heading("domestic", "Domestic vs imported: the best site of every chip type");
+  if (const auto* s = compare.find("rows")) out += html_section(*s, false);
   add(out, doc, "alternatives");
   add(out, doc, "assumptions");
   out += sources(in);
