@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/plan_options.h"
+#include "report/sweep_document.h"
 #include "report/sweep_report.h"
 #include "search/sweep.h"
 #include "search/tornado.h"
@@ -88,6 +89,7 @@ int run_tornado(Context& ctx, const specs::Catalog& catalog, search::PlanRequest
   const auto bars = search::tornado(catalog, request, base, threads);
   if (ctx.format == Format::json) print_json(ctx.out, report::tornado_json(bars, base.total_tco_usd));
   else if (ctx.format == Format::csv) ctx.out << report::tornado_csv(bars, base.total_tco_usd);
+  else if (ctx.format == Format::xlsx) return print_data(ctx, report::tornado_json(bars, base.total_tco_usd));
   else ctx.out << report::tornado_table(bars, base.total_tco_usd);
   return kExitOk;
 }
@@ -153,6 +155,7 @@ int run_sweep(Context& ctx) {
   const auto rows = search::run_sweep(*catalog, request, axes, first, last, options);
   if (ctx.format == Format::json) ctx.out << report::sweep_json_lines(axes, rows);
   else if (ctx.format == Format::csv) ctx.out << report::sweep_csv(axes, rows, shard.index == 1);
+  else if (ctx.format == Format::xlsx) return print_document(ctx, report::sweep_document(axes, rows));
   else ctx.out << report::sweep_table(axes, rows);
   return kExitOk;
 }
@@ -164,7 +167,7 @@ std::vector<Command> sweep_commands() {
       "sweep", "WORKLOAD... --vary KEY=LO..HI:N",
       "re-plan over a grid of inputs (electricity, subsidy, cap, deadline, demand, prices, efficiency, cost of capital)",
       sweep_details(),
-      {Format::table, Format::json, Format::csv},
+      {Format::table, Format::json, Format::csv, Format::xlsx},
       [](po::options_description& desc, po::positional_options_description& positional) {
         desc.add_options()
             ("workloads", po::value<std::vector<std::string>>()->required()->value_name("WORKLOAD"), "workload files")

@@ -15,7 +15,7 @@ namespace planner::cli {
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = [] {
     std::vector<Command> out;
-    for (auto group : {specs_commands(), validate_commands(), estimate_commands(), plan_commands(), sweep_commands(), policy_commands()})
+    for (auto group : {specs_commands(), validate_commands(), estimate_commands(), plan_commands(), sweep_commands(), report_commands(), policy_commands()})
       for (auto& cmd : group) out.push_back(std::move(cmd));
     return out;
   }();

@@ -14,6 +14,7 @@ std::vector<Command> estimate_commands();  // estimate
 std::vector<Command> plan_commands();      // plan, compare
 std::vector<Command> policy_commands();    // policies list|show
 std::vector<Command> sweep_commands();     // sweep
+std::vector<Command> report_commands();    // report
 
 // Prints a Document in the context's format (csv, markdown) or writes it to
 // -o FILE (xlsx, or any of them with -o); returns the exit code.

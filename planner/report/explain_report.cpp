@@ -4,26 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "report/candidate_text.h"
 #include "report/table.h"
 
 namespace planner::report {
 
 using search::Candidate;
 using util::Json;
-
-namespace {
-
-bool is_training(const search::PlanRequest& r, const Candidate& c) {
-  return r.workloads[static_cast<std::size_t>(c.workload)].kind == workload::Kind::training;
-}
-
-const std::string& workload_name(const search::PlanRequest& r, const Candidate& c) {
-  return r.workloads[static_cast<std::size_t>(c.workload)].name;
-}
-
-std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : c.system; }
-
-}  // namespace
 
 std::string objective_unit(const search::PlanRequest& r, const Candidate& c) {
   switch (r.objective) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "report/candidate_text.h"
 #include "report/explain_report.h"
 #include "report/table.h"
 #include "search/alternatives.h"
@@ -14,15 +15,15 @@ using search::Candidate;
 
 namespace {
 
-bool is_training(const search::PlanRequest& r, const Candidate& c) {
-  return r.workloads[static_cast<std::size_t>(c.workload)].kind == workload::Kind::training;
+Document start_document(const std::string& title, const std::string& primary, const search::PlanRequest& r,
+                        const search::PlanResult& plan, const PlanHeader& h) {
+  Document doc;
+  doc.title = title;
+  doc.primary = primary;
+  doc.lines.push_back(plan_header_line(r, plan, h));
+  doc.lines.back().pop_back();  // the newline
+  return doc;
 }
-
-const std::string& workload_name(const search::PlanRequest& r, const Candidate& c) {
-  return r.workloads[static_cast<std::size_t>(c.workload)].name;
-}
-
-std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : c.system; }
 
 std::string joined(const std::vector<std::string>& lines) {
   std::string out;
@@ -207,11 +208,7 @@ Section break_even_section(const std::vector<search::BreakEven>& points) {
 
 Document plan_document(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h,
                        const std::vector<search::BreakEven>& break_even) {
-  Document doc;
-  doc.title = "clusterplan plan";
-  doc.lines.push_back(plan_header_line(r, plan, h));
-  doc.lines.back().pop_back();  // the newline
-  doc.primary = "plans";
+  Document doc = start_document("clusterplan plan", "plans", r, plan, h);
   add_plans(doc, r, plan);
   if (!plan.feasible) {
     auto& s = doc.add("infeasible", "No plan meets the request");
@@ -232,11 +229,7 @@ Document plan_document(const search::PlanRequest& r, const search::PlanResult& p
 
 Document compare_document(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h,
                           const std::vector<search::BreakEven>& break_even) {
-  Document doc;
-  doc.title = "clusterplan compare";
-  doc.lines.push_back(plan_header_line(r, plan, h));
-  doc.lines.back().pop_back();
-  doc.primary = "rows";
+  Document doc = start_document("clusterplan compare", "rows", r, plan, h);
   // The columns and values of compare's CSV since it had one (domestic and
   // allowed as true/false), the money unscaled.
   auto& s = doc.add("rows", "Domestic vs imported: one row per chip type, cheapest first");

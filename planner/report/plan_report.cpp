@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/candidate_text.h"
 #include "report/cost_report.h"
 #include "report/schema.h"
 #include "report/explain_report.h"
@@ -13,12 +14,6 @@ using search::Candidate;
 using util::Json;
 
 namespace {
-
-bool is_training(const search::PlanRequest& r, const Candidate& c) {
-  return r.workloads[static_cast<std::size_t>(c.workload)].kind == workload::Kind::training;
-}
-
-std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : c.system; }
 
 std::string musd(double usd) { return fixed(usd / 1e6, 1); }
 

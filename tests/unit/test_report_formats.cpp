@@ -12,14 +12,18 @@
 
 #include <fmt/format.h>
 
+#include "plan_fixture.h"
 #include "report/document.h"
 #include "report/formats.h"
 #include "report/json_document.h"
 #include "report/plan_document.h"
 #include "report/plan_report.h"
+#include "report/sweep_document.h"
+#include "report/sweep_report.h"
 #include "report/table.h"
 #include "report/xlsx.h"
 #include "search/plan.h"
+#include "search/sweep.h"
 #include "specs/catalog.h"
 #include "util/file_system.h"
 #include "workload/loader.h"
@@ -28,8 +32,6 @@ using namespace planner;
 using report::Document;
 
 namespace {
-
-const std::string kRoot = CLUSTERPLAN_SOURCE_DIR;
 
 Document sample() {
   Document doc;
@@ -126,15 +128,8 @@ TEST_SUITE("report::formats") {
   }
 
   TEST_CASE("a plan's csv and markdown hold the numbers of its JSON") {
-    util::RealFileSystem fs;
-    util::Diagnostics diagnostics;
-    const auto catalog = specs::load_catalog(fs, {kRoot + "/hw_specs"}, diagnostics);
-    auto w = workload::load_workload(fs, kRoot + "/examples/llama3-8b-pretrain.json", diagnostics);
-    REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.str());
-    search::PlanRequest r;
-    r.workloads = {*w};
-    r.chips = {"hgx-h100-8", "mi355x-8"};
-    r.sites = {"us-tx", "us-va"};
+    const auto& catalog = fixture::bundled_catalog();
+    auto r = fixture::example_request("llama3-8b-pretrain.json", {"hgx-h100-8", "mi355x-8"}, {"us-tx", "us-va"});
     std::vector<std::string> problems;
     const auto plan = search::make_plan(catalog, r, problems);
     REQUIRE(problems.empty());
@@ -172,5 +167,42 @@ TEST_SUITE("report::formats") {
     // People see the same TCO in the markdown, in M$.
     const auto md = report::markdown(doc);
     CHECK(md.find(report::fixed(json["plans"][0]["tco_usd"].get<double>() / 1e6, 1)) != std::string::npos);
+  }
+}
+
+TEST_SUITE("report::sweep_document") {
+  TEST_CASE("a sweep's xlsx rows have the CSV's columns and numbers") {
+    search::SweepAxis axis;
+    REQUIRE(search::parse_axis("electricity=0.05..0.1:2", axis).empty());
+    search::SweepOutcome ok;
+    ok.index = 0;
+    ok.values = {0.05};
+    ok.feasible = true;
+    search::SweepChoice c;
+    c.workload = "w";
+    c.chip = "h100-sxm";
+    c.system = "hgx-h100-8";
+    c.site = "us-tx";
+    c.count = 1024;
+    c.days = 30.5;
+    c.tco_usd = 1234567;
+    c.usd_per_run = 1234567;
+    ok.choices = {c};
+    search::SweepOutcome bad;
+    bad.index = 1;
+    bad.values = {0.1};
+    bad.problem = "no site";
+    const auto doc = report::sweep_document({axis}, {ok, bad});
+    std::istringstream ours(report::csv(doc)), theirs(report::sweep_csv({axis}, {ok, bad}, true));
+    std::string our_header, their_header;
+    std::getline(ours, our_header);
+    std::getline(theirs, their_header);
+    CHECK(our_header == their_header);
+    const auto& s = doc.sections.front();
+    REQUIRE(s.rows.size() == 2);
+    CHECK(*s.rows[0][static_cast<std::size_t>(s.column("tco_usd"))].number == 1234567);
+    CHECK(*s.rows[0][static_cast<std::size_t>(s.column("electricity"))].number == 0.05);
+    CHECK(!s.rows[0][static_cast<std::size_t>(s.column("output_tokens_per_s"))].number);  // training: blank
+    CHECK(s.rows[1].back().text == "no site");
   }
 }
