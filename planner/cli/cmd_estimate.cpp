@@ -1,5 +1,6 @@
-// estimate WORKLOAD --chip ID --count N [--layout SPEC]: predicts one
-// workload on one chip type and count, searching the layouts not pinned.
+// estimate WORKLOAD --chip ID --count N [--layout SPEC] [--frontier]: predicts
+// one workload on one chip type and count, searching the layouts not pinned;
+// --frontier gives a serving workload's throughput-interactivity frontier.
 
 #include <ostream>
 
@@ -8,7 +9,9 @@
 #include "cli/commands.h"
 #include "perf/hardware.h"
 #include "report/estimate_report.h"
+#include "report/frontier_report.h"
 #include "report/table.h"
+#include "search/frontier.h"
 #include "search/layout_search.h"
 #include "util/json_reader.h"
 #include "util/spellcheck.h"
@@ -33,7 +36,11 @@ void add_estimate_options(po::options_description& desc, po::positional_options_
       ("layout", po::value<std::string>()->default_value("")->value_name("SPEC"),
        "pin layout keys, e.g. tp=8,pp=16,dp=64,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1 (training) or "
        "tp=8,ep=1,batch=256,disagg=off (inference); omitted keys are searched")
-      ("top", po::value<int>()->default_value(5)->value_name("K"), "how many layouts to report (best and runners-up)");
+      ("top", po::value<int>()->default_value(5)->value_name("K"), "how many layouts to report (best and runners-up)")
+      ("frontier", po::bool_switch(),
+       "serving: the throughput-interactivity frontier instead of the best layout: output tokens/s per chip against "
+       "tokens/s per user (1000 / TPOT), with TTFT, batch and layout at each point, over every layout and batch that "
+       "fits (the SLO ignored, each point marked)");
   positional.add("workload", 1);
 }
 
@@ -95,6 +102,22 @@ int infeasible(Context& ctx, util::Json doc, const std::string& why_not) {
   return kExitInfeasible;
 }
 
+// estimate --frontier on a serving workload; exit 1 when no layout runs.
+int print_frontier(Context& ctx, const report::EstimateHeader& header, const perf::InferenceModel& model,
+                   const perf::Hardware& hw, const perf::InferencePins& pins, const std::string& measurement) {
+  const auto f = search::inference_frontier(model, hw, header.count, pins);
+  const std::vector<std::string> notes = {"Performance model: " + measurement + "."};
+  const auto doc = report::frontier_json(header, f, model, notes);
+  if (f.points.empty())
+    return infeasible(ctx, doc, fmt::format("no serving layout runs on {} x {} with the pinned keys (none both fits in "
+                                            "memory and keeps the divisibility rules); estimate without --frontier "
+                                            "names the nearest miss\n",
+                                            report::grouped(static_cast<double>(header.count)), header.chip));
+  if (ctx.format != Format::table) print_data(ctx, doc, "frontier");
+  else ctx.out << report::frontier_table(header, f, model, notes);
+  return kExitOk;
+}
+
 int estimate(Context& ctx) {
   const auto* catalog = ctx.sizing_catalog(/*needs_sites=*/false);
   if (!catalog) return kExitUsage;
@@ -102,6 +125,12 @@ int estimate(Context& ctx) {
   const auto workload = workload::load_workload(ctx.fs, ctx.vm["workload"].as<std::string>(), diagnostics);
   if (!workload) {
     ctx.err << diagnostics.str();
+    return kExitUsage;
+  }
+  const bool frontier = ctx.vm["frontier"].as<bool>();
+  if (frontier && workload->kind == workload::Kind::training) {
+    ctx.err << fmt::format("clusterplan estimate: --frontier: {} is a training workload; the throughput-interactivity "
+                           "frontier is drawn for serving workloads only\n", ctx.vm["workload"].as<std::string>());
     return kExitUsage;
   }
   const auto& chip = ctx.vm["chip"].as<std::string>();
@@ -152,9 +181,10 @@ int estimate(Context& ctx) {
     return kExitUsage;
   }
   const auto model = perf::make_inference_model(*workload);
-  const auto result = search::search_inference(model, *hw, count, pins, top);
   const report::EstimateHeader header{workload->name, chip, std::string(specs::to_string(workload->precision)), count,
                                       hw->peak_flops / 1e12};
+  if (frontier) return print_frontier(ctx, header, model, *hw, pins, catalog->constants->serving_measurement(hw->chip_id));
+  const auto result = search::search_inference(model, *hw, count, pins, top);
   const double demand = workload->demanded_output_tokens_per_s();
   if (result.best.empty())
     return infeasible(ctx, report::inference_estimate_json(header, result, demand),
@@ -170,7 +200,8 @@ std::vector<Command> estimate_commands() {
   return {{"estimate", "WORKLOAD --chip ID --count N",
            "predict a workload on one chip type: best layout, step time, MFU, memory, days",
            "Without --layout every valid layout is searched; --layout pins some keys. Exits 1 when no layout "
-           "runs, naming the nearest miss.",
+           "runs, naming the nearest miss. With --frontier (serving only) it prints the throughput-interactivity "
+           "frontier instead: the layouts and batches no other beats on both tokens/s per chip and per user.",
            {Format::table, Format::json, Format::csv, Format::markdown}, add_estimate_options, estimate}};
 }
 

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <optional>
 
-#include "search/layout_search.h"
+#include "search/inference_search.h"
 
 namespace planner::search {
 
@@ -37,10 +37,11 @@ bool better(const RankedInference& a, const RankedInference& b) {
 
 }  // namespace
 
-InferenceSearch search_inference(const perf::InferenceModel& model, const perf::Hardware& hw, long long max_chips,
-                                 const perf::InferencePins& pins, int keep) {
-  InferenceSearch out;
-  const std::size_t kept = static_cast<std::size_t>(std::max(1, keep));
+long long for_each_inference_layout(const perf::InferenceModel& model, const perf::Hardware& hw, long long max_chips,
+                                    const perf::InferencePins& pins,
+                                    const std::function<void(const RankedInference&)>& visit,
+                                    const std::function<void()>& family_done) {
+  long long evaluated = 0;
   const auto& c = model.costs;
   std::vector<int> tps;
   if (pins.tp) tps = {*pins.tp};
@@ -61,41 +62,54 @@ InferenceSearch search_inference(const perf::InferenceModel& model, const perf::
       if (layout.replica_chips() > max_chips) continue;
       for (const bool disagg : disaggs) {
         layout.disagg = disagg;
-        std::optional<RankedInference> family_best;  // the best batch of this tp, ep, disagg
         for (const int batch : batches) {
           layout.batch = batch;
-          ++out.evaluated;
-          RankedInference r{layout, perf::evaluate_inference(model, hw, layout)};
-          Rejection why = r.estimate.rejection;
-          if (why == Rejection::none && r.estimate.slo_missed) why = Rejection::slo;
-          if (why != Rejection::none) {
-            ++out.rejected[static_cast<std::size_t>(why)];
-            if (why == Rejection::memory) {
-              auto& miss = out.nearest_memory_miss;
-              const auto ratio = [](const RankedInference& x) {
-                return x.estimate.memory_bytes_per_chip / x.estimate.usable_memory_bytes;
-              };
-              if (!miss || ratio(r) < ratio(*miss)) miss = r;
-              break;  // larger batches need more memory still
-            }
-            if (why == Rejection::slo && (!out.nearest_slo_miss || r.estimate.tpot_ms < out.nearest_slo_miss->estimate.tpot_ms))
-              out.nearest_slo_miss = r;
-            if (why == Rejection::divisibility) {
-              if (!out.first_rule_broken) out.first_rule_broken = layout;
-              break;
-            }
-            continue;
-          }
-          if (!family_best || better(r, *family_best)) family_best = r;
+          ++evaluated;
+          const RankedInference r{layout, perf::evaluate_inference(model, hw, layout)};
+          visit(r);
+          const Rejection why = r.estimate.rejection;
+          if (why == Rejection::memory || why == Rejection::divisibility) break;
         }
-        auto& best = out.best;
-        if (family_best && (best.size() < kept || better(*family_best, best.back()))) {
-          best.insert(std::upper_bound(best.begin(), best.end(), *family_best, better), *family_best);
-          if (best.size() > kept) best.pop_back();
-        }
+        family_done();
       }
     }
   }
+  return evaluated;
+}
+
+InferenceSearch search_inference(const perf::InferenceModel& model, const perf::Hardware& hw, long long max_chips,
+                                 const perf::InferencePins& pins, int keep) {
+  InferenceSearch out;
+  const std::size_t kept = static_cast<std::size_t>(std::max(1, keep));
+  std::optional<RankedInference> family_best;  // the best batch of this tp, ep, disagg
+  const auto visit = [&](const RankedInference& r) {
+    Rejection why = r.estimate.rejection;
+    if (why == Rejection::none && r.estimate.slo_missed) why = Rejection::slo;
+    if (why == Rejection::none) {
+      if (!family_best || better(r, *family_best)) family_best = r;
+      return;
+    }
+    ++out.rejected[static_cast<std::size_t>(why)];
+    if (why == Rejection::memory) {
+      auto& miss = out.nearest_memory_miss;
+      const auto ratio = [](const RankedInference& x) {
+        return x.estimate.memory_bytes_per_chip / x.estimate.usable_memory_bytes;
+      };
+      if (!miss || ratio(r) < ratio(*miss)) miss = r;
+    }
+    if (why == Rejection::slo && (!out.nearest_slo_miss || r.estimate.tpot_ms < out.nearest_slo_miss->estimate.tpot_ms))
+      out.nearest_slo_miss = r;
+    if (why == Rejection::divisibility && !out.first_rule_broken) out.first_rule_broken = r.layout;
+  };
+  const auto family_done = [&] {
+    auto& best = out.best;
+    if (family_best && (best.size() < kept || better(*family_best, best.back()))) {
+      best.insert(std::upper_bound(best.begin(), best.end(), *family_best, better), *family_best);
+      if (best.size() > kept) best.pop_back();
+    }
+    family_best.reset();
+  };
+  out.evaluated = for_each_inference_layout(model, hw, max_chips, pins, visit, family_done);
   return out;
 }
 

@@ -11,6 +11,7 @@
 
 #include "perf/hardware.h"
 #include "policy/loader.h"
+#include "search/frontier.h"
 #include "search/layout_search.h"
 #include "search/plan.h"
 #include "search/sweep.h"
@@ -112,6 +113,32 @@ void BM_SearchServingDeepSeekR1_512xH200(benchmark::State& state) {
   state.counters["layouts/s"] = benchmark::Counter(static_cast<double>(evaluated), benchmark::Counter::kIsRate);
 }
 
+// A whole throughput-interactivity frontier (estimate --frontier): every
+// layout and batch of one chip and count, reduced to its Pareto points.
+void frontier(benchmark::State& state, const std::string& workload_path, const std::string& chip, long long chips) {
+  const auto w = load(workload_path);
+  const auto model = perf::make_inference_model(w);
+  const auto hw = hardware(chip, w.precision);
+  long long evaluated = 0;
+  std::size_t points = 0;
+  for (auto _ : state) {
+    const auto f = search::inference_frontier(model, hw, chips, {});
+    evaluated += f.evaluated;
+    points = f.points.size();
+    benchmark::DoNotOptimize(f.points.data());
+  }
+  state.counters["layouts/s"] = benchmark::Counter(static_cast<double>(evaluated), benchmark::Counter::kIsRate);
+  state.counters["layouts/frontier"] = static_cast<double>(evaluated) / static_cast<double>(state.iterations());
+  state.counters["points"] = static_cast<double>(points);
+}
+void BM_Frontier_DeepSeekR1_1024xH200(benchmark::State& s) {
+  frontier(s, "examples/deepseek-r1-serving.json", "h200-sxm", 1024);
+}
+void BM_Frontier_DeepSeekR1_72xGB200(benchmark::State& s) { frontier(s, "examples/deepseek-r1-serving.json", "gb200", 72); }
+void BM_Frontier_Llama3_70B_64xH100(benchmark::State& s) {
+  frontier(s, "examples/llama3-70b-chat-serving.json", "h100-sxm", 64);
+}
+
 // `plan` over every bundled system and every site, as the CLI runs it:
 // sizing per chip, pricing per site, policy verdicts, the fleet MILP.
 void plan_all(benchmark::State& state, const std::vector<std::string>& workloads, const std::string& buyer) {
@@ -180,6 +207,9 @@ BENCHMARK(BM_SearchDeepSeekV3_2048xH800)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SearchLlama3_405B_Scaling)->RangeMultiplier(4)->Range(1024, 262144)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EvaluateOneLayout_Llama3_405B);
 BENCHMARK(BM_SearchServingDeepSeekR1_512xH200)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Frontier_DeepSeekR1_1024xH200)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Frontier_DeepSeekR1_72xGB200)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Frontier_Llama3_70B_64xH100)->Unit(benchmark::kMillisecond);
 
 BENCHMARK(BM_Sweep10k_Llama3_70B)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -70,15 +72,20 @@ double value(const perf::InferenceEstimate& e, Metric m) {
   return 0;
 }
 
-// The prediction for one case, or nullopt (with a message) when no layout fits.
-std::optional<double> predict(const ServingCase& sc, std::string& layout_used) {
-  util::RealFileSystem fs;
-  util::Diagnostics diagnostics;
+const specs::Catalog& bundled_catalog() {
   static const specs::Catalog catalog = [] {
     util::RealFileSystem f;
     util::Diagnostics d;
     return specs::load_catalog(f, {kRoot + "/hw_specs"}, d);
   }();
+  return catalog;
+}
+
+// The prediction for one case, or nullopt (with a message) when no layout fits.
+std::optional<double> predict(const ServingCase& sc, std::string& layout_used) {
+  util::RealFileSystem fs;
+  util::Diagnostics diagnostics;
+  const auto& catalog = bundled_catalog();
   auto w = workload::load_workload(fs, kRoot + "/tests/calibration/" + sc.file, diagnostics);
   REQUIRE_MESSAGE(w, diagnostics.str());
   if (sc.ttft_ms) w->inference.ttft_ms = sc.ttft_ms;
@@ -198,6 +205,26 @@ const std::vector<ServingCase>& cases() {
 }  // namespace
 
 TEST_SUITE("perf::calibration") {
+  // `specs show` and the estimate's notes name the runs a chip's family is
+  // checked on (hw_specs/model/constants.json, "serving_cases"): the list
+  // must be this file's cases on that family, no more and no fewer.
+  TEST_CASE("each chip family lists exactly the serving cases run on it") {
+    const auto& catalog = bundled_catalog();
+    REQUIRE(catalog.constants);
+    std::map<std::string, std::set<std::string>> run;  // family -> case ids
+    for (const auto& sc : cases()) {
+      const auto* system = catalog.find_system(sc.chip);
+      const std::string chip = system ? system->accelerator : sc.chip;
+      const auto* family = catalog.constants->family_of(chip);
+      REQUIRE_MESSAGE(family, sc.id, ": ", chip, " has no family");
+      run[family->id].insert(sc.id);
+    }
+    for (const auto& [id, family] : catalog.constants->families) {
+      const std::set<std::string> listed(family.serving_cases.begin(), family.serving_cases.end());
+      CHECK_MESSAGE(listed == run[id], "family ", id);
+    }
+  }
+
   TEST_CASE("serving runs are predicted within their bounds") {
     std::printf("\n| case | metric | predicted | published | error | check | layout |\n"
                 "|---|---|---:|---:|---:|---|---|\n");
