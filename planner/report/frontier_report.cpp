@@ -44,7 +44,12 @@ Json frontier_json(const EstimateHeader& h, const search::InferenceFrontier& f, 
   for (const auto& n : notes) all_notes.push_back(n);
   return {{"schema_version", kSchemaVersion}, {"workload", h.workload}, {"kind", "inference"}, {"chip", h.chip},
           {"precision", h.precision}, {"count", h.count},
-          {"search", {{"evaluated", f.evaluated}, {"running", f.running}}},
+          {"search",
+           {{"evaluated", f.evaluated},
+            {"running", f.running},
+            {"rejected",
+             {{"memory", f.rejected_count(perf::Rejection::memory)},
+              {"divisibility", f.rejected_count(perf::Rejection::divisibility)}}}}},
           {"frontier", std::move(points)}, {"notes", std::move(all_notes)}};
 }
 

@@ -37,6 +37,7 @@ InferenceFrontier inference_frontier(const perf::InferenceModel& model, const pe
   std::vector<RankedInference> running;
   const auto visit = [&](const RankedInference& r) {
     if (r.estimate.rejection == perf::Rejection::none) running.push_back(r);
+    else ++out.rejected[static_cast<std::size_t>(r.estimate.rejection)];
   };
   out.evaluated = for_each_inference_layout(model, hw, max_chips, pins, visit, [] {});
   out.running = static_cast<long long>(running.size());

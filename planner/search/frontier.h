@@ -5,6 +5,7 @@
 // per user (1000 / TPOT). It is the chart serving engineers compare chips
 // with; plan and compare still pick the one point that meets the SLO.
 
+#include <array>
 #include <vector>
 
 #include "search/layout_search.h"
@@ -21,6 +22,9 @@ struct InferenceFrontier {
   std::vector<RankedInference> points;
   long long evaluated = 0;  // layouts evaluated
   long long running = 0;    // of them, layouts that fit in memory and break no rule
+  std::array<long long, static_cast<std::size_t>(perf::Rejection::count)> rejected{};  // the others, by cause
+
+  long long rejected_count(perf::Rejection r) const { return rejected[static_cast<std::size_t>(r)]; }
 };
 
 // The Pareto-optimal subset of `candidates` (layouts that ran), ordered as
