@@ -1,6 +1,7 @@
 #pragma once
 // What the plan writers say about a candidate: its workload's kind and name,
-// and the chip label people see (the system id when there is one).
+// the chip label people see (the system id when there is one), and the
+// limits it breaks alone.
 
 #include <string>
 
@@ -17,5 +18,13 @@ inline const std::string& workload_name(const search::PlanRequest& r, const sear
 }
 
 inline std::string chip_label(const search::Candidate& c) { return c.system.empty() ? c.chip : c.system; }
+
+// True when the option alone breaks a hard limit (site power, --max-mw,
+// --budget-usd, a cap beyond which it is barred).
+bool over_hard_limit(const search::Candidate& c);
+
+// "over power available at cn-gansu (150 MW): needs 168.2 MW; 104,160 chips
+// fit" for each limit the option alone exceeds, joined by "; " ("" when none).
+std::string over_limit_text(const search::Candidate& c);
 
 }  // namespace planner::report

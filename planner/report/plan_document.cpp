@@ -241,6 +241,7 @@ Document compare_document(const search::PlanRequest& r, const search::PlanResult
   s.number("usd_per_million_tokens", "$/M tokens", 3).number("days", "days", 1);
   s.number("output_tokens_per_s", "output tokens/s").text("layout", "layout").text("why_not", "why not");
   s.number("job_cost_usd", "job cost M$", 1, 1e-6).number("usd_per_chip_hour", "USD/chip-hour", 2);
+  s.text("over_limit", "over limit");
   for (const auto* c : best_chip_options(plan)) {
     const bool sized = c->count > 0;
     const bool training = is_training(r, *c);
@@ -253,7 +254,7 @@ Document compare_document(const search::PlanRequest& r, const search::PlanResult
                number_cell_if(sized && training, c->usd_per_run), number_cell_if(sized, c->usd_per_million_tokens),
                number_cell_if(sized && training, c->days), number_cell_if(sized && !training, c->output_tokens_per_s),
                text_cell(c->layout), text_cell(c->why_not), number_cell_if(sized, k.job_cost_usd),
-               number_cell_if(sized, k.usd_per_chip_hour)});
+               number_cell_if(sized, k.usd_per_chip_hour), text_cell(over_limit_text(*c))});
   }
   if (!break_even.empty()) doc.sections.push_back(break_even_section(break_even));
   doc.sections.push_back(assumptions_section(r, plan, h));

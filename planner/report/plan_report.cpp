@@ -18,12 +18,22 @@ namespace {
 std::string musd(double usd) { return fixed(usd / 1e6, 1); }
 
 std::string allowed_text(const Candidate& c) {
+  if (c.usable && over_hard_limit(c)) return "over";
   switch (c.verdict) {
     case policy::Verdict::allowed: return "yes";
     case policy::Verdict::licence: return c.allowed ? "licence" : "refused";
     case policy::Verdict::banned: return "no";
   }
   return "yes";
+}
+
+Json over_limit_json(const Candidate& c) {
+  Json out = Json::array();
+  for (const auto& o : c.over_limits)
+    out.push_back({{"id", o.id}, {"text", o.text}, {"kind", o.kind}, {"unit", o.unit}, {"limit", o.limit},
+                   {"needed", o.needed}, {"allowed_count", o.allowed_count},
+                   {"beyond", o.licence_beyond ? "licence" : "barred"}});
+  return out;
 }
 
 Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
@@ -39,6 +49,7 @@ Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
               {"usable", c.usable},
               {"why_not", c.why_not},
               {"held_by", c.held_by},
+              {"over_limit", over_limit_json(c)},
               {"precision", std::string(specs::to_string(c.precision))},
               {"precision_fallback", c.precision_fallback},
               {"count", c.count},
@@ -268,7 +279,8 @@ std::string compare_table(const search::PlanRequest& r, const search::PlanResult
   const auto* model = r.assumptions.model;
   for (const auto* c : best_per_chip(plan)) {
     const bool sized = c->count > 0;
-    const std::string why = c->usable ? c->layout : c->why_not;
+    const std::string over = over_limit_text(*c);
+    const std::string why = !c->usable ? c->why_not : over.empty() ? c->layout : c->layout + "; " + over;
     const auto* rent = model ? model->find_rental(c->chip) : nullptr;
     t.add_row({chip_label(*c), c->domestic ? "domestic" : "imported", allowed_text(*c),
                sized ? grouped(static_cast<double>(c->count)) : "-", sized ? fixed(c->cost.power_mw, 1) : "-",

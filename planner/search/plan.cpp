@@ -11,6 +11,7 @@
 
 #include "perf/hardware.h"
 #include "search/explain.h"
+#include "search/over_limit.h"
 #include "search/plan_model.h"
 #include "util/json_reader.h"
 #include "util/spellcheck.h"
@@ -360,6 +361,7 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
   }
   if (request.price_only) return out;
   const Model model = build_model(catalog, request, out.candidates, sites);
+  mark_over_limits(model, out.candidates);
   const auto solution = solve_fleet(model.problem, {kFleetSolveSeconds, request.verbose_solver});
   out.feasible = solution.feasible;
   out.solve = {solution.solved, solution.proven_optimal, solution.gap, solution.best_bound,

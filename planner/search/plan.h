@@ -68,6 +68,18 @@ struct PlanRequest {
 inline constexpr double kDefaultDeadlineDays = 90;
 
 // One workload on one chip type at one site.
+// A coupled limit (site power, --max-mw, --budget-usd, a policy cap or
+// quota) that this candidate alone, sized for its whole workload, exceeds.
+struct OverLimit {
+  std::string id;    // the limit's id: "site-power/cn-gansu", a cap's rule id
+  std::string text;  // what it is, as the plan's "binds" lines name it
+  std::string unit;  // of the limit: "MW", "USD", "chips", "TPP", ...
+  std::string kind;  // "policy_cap", "site_power", "budget", "max_mw"
+  double limit = 0, needed = 0;
+  long long allowed_count = 0;  // chips within the limit (whole replicas for serving)
+  bool licence_beyond = false;  // a licence-free allowance: beyond it a licence is needed, not barred
+};
+
 struct Candidate {
   int workload = 0;
   std::string chip;    // accelerator id
@@ -84,6 +96,9 @@ struct Candidate {
   // When usable, not chosen, and better alone than what was chosen for its
   // workload: the coupled limit that kept it out ("" otherwise).
   std::string held_by;
+  // Limits this option alone, sized for the whole workload, exceeds: compare
+  // shows the count each allows instead of a plain verdict.
+  std::vector<OverLimit> over_limits;
   specs::Precision precision = specs::Precision::bf16;
   bool precision_fallback = false;  // the chip lacks the workload's precision
   long long step_chips = 0;   // chips per integer step: the whole cluster (training) or one replica (serving)

@@ -1,5 +1,5 @@
 #pragma once
-// For the report tests: the bundled catalog and a plan request for one
+// For the plan and report tests: the bundled catalog and policies, and a plan request for one
 // bundled example, restricted to some chips and sites.
 
 #include <doctest/doctest.h>
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/loader.h"
 #include "search/plan.h"
 #include "specs/catalog.h"
 #include "util/file_system.h"
@@ -21,6 +22,17 @@ inline const planner::specs::Catalog& bundled_catalog() {
     auto c = planner::specs::load_catalog(fs, {std::string(CLUSTERPLAN_SOURCE_DIR) + "/hw_specs"}, diagnostics);
     REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.str());
     return c;
+  }();
+  return loaded;
+}
+
+inline const planner::policy::PolicySet& bundled_policies() {
+  static const planner::policy::PolicySet loaded = [] {
+    planner::util::RealFileSystem fs;
+    planner::util::Diagnostics diagnostics;
+    auto p = planner::policy::load_policies(fs, {std::string(CLUSTERPLAN_SOURCE_DIR) + "/hw_specs"}, diagnostics);
+    REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.str());
+    return p;
   }();
   return loaded;
 }

@@ -1,0 +1,21 @@
+#pragma once
+// Which coupled limits each option breaks on its own. `compare` prices every
+// chip alone for the whole workload; a row that needs more power than the
+// site has, or more chips than a cap allows, says so and shows the count the
+// limit leaves, as `plan` would enforce it.
+
+#include <string_view>
+#include <vector>
+
+#include "search/plan.h"
+#include "search/plan_model.h"
+
+namespace planner::search {
+
+// Fills Candidate::over_limits of every usable candidate from the model's
+// rows (hard limits) and its quotas (licence-free allowances included).
+void mark_over_limits(const Model& m, std::vector<Candidate>& candidates);
+
+std::string_view to_string(LimitKind kind);
+
+}  // namespace planner::search

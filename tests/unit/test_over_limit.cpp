@@ -1,0 +1,82 @@
+// compare prices each chip alone for the whole workload; a row that alone
+// needs more than a coupled limit allows (site power, a per-customer cap)
+// names the limit and the count it leaves, as plan would enforce it.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "plan_fixture.h"
+#include "search/plan.h"
+
+using namespace planner;
+
+namespace {
+
+search::PlanRequest cn_lab_at_gansu(const std::string& example) {
+  auto r = fixture::example_request(example, {"hgx-h200-8", "atlas-800-910c-8"}, {"cn-gansu"});
+  r.buyer.country = "CN";
+  r.serve_where_users_are = false;  // as compare plans
+  r.scenario = fixture::bundled_policies().find("us-2026-cap75k");
+  REQUIRE(r.scenario);
+  return r;
+}
+
+const search::Candidate& candidate(const search::PlanResult& p, const std::string& system) {
+  const auto it = std::find_if(p.candidates.begin(), p.candidates.end(),
+                               [&](const search::Candidate& c) { return c.system == system; });
+  REQUIRE(it != p.candidates.end());
+  return *it;
+}
+
+const search::OverLimit* limit(const search::Candidate& c, const std::string& id_prefix) {
+  for (const auto& o : c.over_limits)
+    if (o.id.rfind(id_prefix, 0) == 0) return &o;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_SUITE("compare over limits") {
+  TEST_CASE("150 M tokens/s at one 150 MW site: each row names site power, the H200 also the 75,000 cap") {
+    const auto request = cn_lab_at_gansu("cn-lab-r1-serving.json");
+    std::vector<std::string> problems;
+    const auto plan = search::make_plan(fixture::bundled_catalog(), request, problems);
+    REQUIRE(problems.empty());
+    const auto* gansu = fixture::bundled_catalog().find_site("cn-gansu");
+    REQUIRE(gansu);
+    for (const std::string system : {"hgx-h200-8", "atlas-800-910c-8"}) {
+      CAPTURE(system);
+      const auto& c = candidate(plan, system);
+      REQUIRE(c.usable);
+      const auto* power = limit(c, "site-power/cn-gansu");
+      REQUIRE(power);
+      CHECK(power->kind == "site_power");
+      CHECK(power->limit == doctest::Approx(gansu->power_available_mw.value));
+      CHECK(power->needed == doctest::Approx(c.cost.power_mw));
+      CHECK(power->needed > power->limit);
+      // Whole replicas, as many as the power allows and not one more.
+      const double mw_per_chip = c.cost.power_mw / static_cast<double>(c.count);
+      CHECK(power->allowed_count % c.step_chips == 0);
+      CHECK(static_cast<double>(power->allowed_count) * mw_per_chip <= power->limit * (1 + 1e-9));
+      CHECK(static_cast<double>(power->allowed_count + c.step_chips) * mw_per_chip > power->limit);
+      CHECK_FALSE(power->licence_beyond);
+    }
+    const auto* cap = limit(candidate(plan, "hgx-h200-8"), "us-china-cap75k");
+    REQUIRE(cap);
+    CHECK(cap->limit == 75000);
+    CHECK(cap->allowed_count <= 75000);
+    CHECK(cap->allowed_count > 75000 - candidate(plan, "hgx-h200-8").step_chips);
+    CHECK(limit(candidate(plan, "atlas-800-910c-8"), "us-china-cap75k") == nullptr);  // domestic: not counted
+  }
+
+  TEST_CASE("a workload within every limit has no row over one") {
+    const auto request = cn_lab_at_gansu("deepseek-r1-serving.json");  // 1 M tokens/s
+    std::vector<std::string> problems;
+    const auto plan = search::make_plan(fixture::bundled_catalog(), request, problems);
+    REQUIRE(problems.empty());
+    for (const auto& c : plan.candidates) CHECK(c.over_limits.empty());
+  }
+}
