@@ -93,6 +93,13 @@ std::vector<std::string> read_ids(ObjectReader& r, std::string_view key) {
 
 ChipSelector read_chip_object(ObjectReader& r, const ChipClasses& classes, int depth);
 
+// The classes a chip class's own selector sees: none, and a reference to one
+// is refused with its own message (classes do not build on classes).
+const ChipClasses& classes_inside_a_class() {
+  static const ChipClasses none;
+  return none;
+}
+
 void read_any_of(ObjectReader& r, const ChipClasses& classes, int depth, ChipSelector& sel) {
   const Json* list = r.array("any_of", Presence::optional);
   if (!list) return;
@@ -111,6 +118,12 @@ void read_class(ObjectReader& r, const ChipClasses& classes, ChipSelector& sel) 
   const auto name = r.string("class", Presence::optional);
   if (!name) return;
   const auto it = classes.find(*name);
+  if (&classes == &classes_inside_a_class()) {
+    r.error_at("class", fmt::format("a chip class cannot refer to another class (\"{0}\"); write its conditions out "
+                                    "here, or name \"{0}\" in the rule itself with the extra conditions beside it",
+                                    *name));
+    return;
+  }
   if (it == classes.end()) {
     std::vector<std::string> names;
     for (const auto& [n, _] : classes) names.push_back(n);
@@ -240,7 +253,7 @@ ChipClasses read_chip_classes(ObjectReader& r, std::vector<std::pair<std::string
     if (!specs::is_valid_id(name))
       classes->error_at(name, "expected a class name of lower-case letters, digits, '-', '.' or '_'");
     const auto text = c->string("text", Presence::required);
-    auto selector = read_chip_selector(*c, "chips", {});
+    auto selector = read_chip_selector(*c, "chips", classes_inside_a_class());
     c->finish();
     texts.emplace_back(name, text.value_or(""));
     out.emplace(name, std::move(selector));

@@ -33,7 +33,10 @@ inline const Range kDeadlineDays{0.1, 3'650};
 
 // Inference.
 inline const Range kRequestTokens{1, 10'000'000};  // prompt or generated tokens per request
-inline const Range kDemand{0, 1e12, true};         // output tokens/s or requests/s for the whole service
+// The whole service; below the minimum there is nothing to size (one replica
+// of any bundled chip serves thousands of tokens/s).
+inline const Range kOutputTokensPerS{1, 1e12};     // output tokens/s; DeepSeek-R1 example: 1,000,000
+inline const Range kRequestsPerS{1e-3, 1e9};       // requests/s; one request per 1,000 s at least
 inline const Range kLatencyMs{0, 1e6, true};       // TTFT and TPOT targets in ms; 1e6 ms is 17 minutes
 inline const Range kTokensPerStep{1, 8};           // speculative decoding; DeepSeek-V3's MTP reports 1.8
 inline const Range kDraftTokens{0, 16};            // tokens drafted per step; DeepSeek-V3's MTP drafts 1

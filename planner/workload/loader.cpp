@@ -197,8 +197,8 @@ void read_training(ObjectReader& r, TrainingJob& t) {
 void read_demand(ObjectReader& parent, InferenceJob& j) {
   auto r = parent.object("demand", Presence::required);
   if (!r) return;
-  j.output_tokens_per_s = r->number("output_tokens_per_s", Presence::optional, b::kDemand);
-  j.requests_per_s = r->number("requests_per_s", Presence::optional, b::kDemand);
+  j.output_tokens_per_s = r->number("output_tokens_per_s", Presence::optional, b::kOutputTokensPerS);
+  j.requests_per_s = r->number("requests_per_s", Presence::optional, b::kRequestsPerS);
   const bool tokens = r->has("output_tokens_per_s");
   const bool requests = r->has("requests_per_s");
   if (tokens && requests)

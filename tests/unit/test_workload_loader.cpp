@@ -298,7 +298,7 @@ TEST_SUITE("workload::loader") {
           "w.json: /demand: expected one of \"output_tokens_per_s\" and \"requests_per_s\", got neither\n");
     doc["demand"] = {{"output_tokens_per_s", 0}};
     CHECK(problems(doc) ==
-          "w.json: /demand/output_tokens_per_s: 0 is out of range: expected a value in (0, 1000000000000]\n");
+          "w.json: /demand/output_tokens_per_s: 0 is out of range: expected a value in [1, 1000000000000]\n");
   }
 
   TEST_CASE("latency targets and tokens per step are bounded") {
