@@ -12,26 +12,29 @@ namespace planner::report {
 namespace {
 
 // Megawatts to a tenth (a 0.5 MW limit is not "0"), other units whole.
-std::string amount(const search::OverLimit& o, double v) {
-  return o.unit == "MW" ? fixed(v, 1) : grouped(std::floor(v));
+std::string amount(const search::CoupledLimit& l, double v) {
+  return l.unit == "MW" ? fixed(v, 1) : grouped(std::floor(v));
 }
 
 }  // namespace
 
-bool over_hard_limit(const search::Candidate& c) {
+bool over_hard_limit(const search::PlanResult& plan, const search::Candidate& c) {
   return std::any_of(c.over_limits.begin(), c.over_limits.end(),
-                     [](const search::OverLimit& o) { return !o.licence_beyond; });
+                     [&](const search::OverLimit& o) { return !plan.limits[o.limit].licence_beyond; });
 }
 
-std::string over_limit_text(const search::Candidate& c) {
+std::string over_limit_text(const search::PlanResult& plan, const search::Candidate& c) {
   std::string out;
-  for (const auto& o : c.over_limits) {
+  for (std::size_t i = 0; i < c.over_limits.size() && i < kMaxLimitsShown; ++i) {
+    const auto& o = c.over_limits[i];
+    const auto& l = plan.limits[o.limit];
     if (!out.empty()) out += "; ";
-    out += fmt::format("over {}: needs {} {}, limit {}; {} {} {}", o.text, amount(o, o.needed), o.unit,
-                       amount(o, o.limit), grouped(static_cast<double>(o.allowed_count)),
-                       o.allowed_count == 1 ? "chip" : "chips",
-                       o.licence_beyond ? "without a licence" : "fit");
+    out += fmt::format("over {}: needs {} {}, limit {} {}; {} {} {}", l.text, amount(l, o.needed), l.unit,
+                       amount(l, l.limit), l.unit, grouped(static_cast<double>(o.allowed_count)),
+                       o.allowed_count == 1 ? "chip" : "chips", l.licence_beyond ? "without a licence" : "fit");
   }
+  const std::size_t more = c.over_limits_omitted + c.over_limits.size() - std::min(c.over_limits.size(), kMaxLimitsShown);
+  if (more > 0) out += fmt::format("; and {} more {}", grouped(static_cast<double>(more)), more == 1 ? "limit" : "limits");
   return out;
 }
 

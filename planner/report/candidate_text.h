@@ -21,10 +21,12 @@ inline std::string chip_label(const search::Candidate& c) { return c.system.empt
 
 // True when the option alone breaks a hard limit (site power, --max-mw,
 // --budget-usd, a cap beyond which it is barred).
-bool over_hard_limit(const search::Candidate& c);
+bool over_hard_limit(const search::PlanResult& plan, const search::Candidate& c);
 
-// "over power available at cn-gansu (150 MW): needs 168.2 MW; 104,160 chips
-// fit" for each limit the option alone exceeds, joined by "; " ("" when none).
-std::string over_limit_text(const search::Candidate& c);
+// "over power available at cn-gansu (150 MW): needs 168.2 MW, limit 150.0 MW;
+// 104,160 chips fit" for each limit the option alone exceeds (the first
+// kMaxLimitsShown, then how many more), joined by "; " ("" when none).
+inline constexpr std::size_t kMaxLimitsShown = 3;
+std::string over_limit_text(const search::PlanResult& plan, const search::Candidate& c);
 
 }  // namespace planner::report

@@ -254,7 +254,7 @@ Document compare_document(const search::PlanRequest& r, const search::PlanResult
                number_cell_if(sized && training, c->usd_per_run), number_cell_if(sized, c->usd_per_million_tokens),
                number_cell_if(sized && training, c->days), number_cell_if(sized && !training, c->output_tokens_per_s),
                text_cell(c->layout), text_cell(c->why_not), number_cell_if(sized, k.job_cost_usd),
-               number_cell_if(sized, k.usd_per_chip_hour), text_cell(over_limit_text(*c))});
+               number_cell_if(sized, k.usd_per_chip_hour), text_cell(over_limit_text(plan, *c))});
   }
   if (!break_even.empty()) doc.sections.push_back(break_even_section(break_even));
   doc.sections.push_back(assumptions_section(r, plan, h));

@@ -17,8 +17,8 @@ namespace {
 
 std::string musd(double usd) { return fixed(usd / 1e6, 1); }
 
-std::string allowed_text(const Candidate& c) {
-  if (c.usable && over_hard_limit(c)) return "over";
+std::string allowed_text(const search::PlanResult& plan, const Candidate& c) {
+  if (c.usable && over_hard_limit(plan, c)) return "over";
   switch (c.verdict) {
     case policy::Verdict::allowed: return "yes";
     case policy::Verdict::licence: return c.allowed ? "licence" : "refused";
@@ -27,16 +27,23 @@ std::string allowed_text(const Candidate& c) {
   return "yes";
 }
 
-Json over_limit_json(const Candidate& c) {
+Json over_limit_json(const search::PlanResult& plan, const Candidate& c) {
   Json out = Json::array();
   for (const auto& o : c.over_limits)
-    out.push_back({{"id", o.id}, {"text", o.text}, {"kind", o.kind}, {"unit", o.unit}, {"limit", o.limit},
-                   {"needed", o.needed}, {"allowed_count", o.allowed_count},
-                   {"beyond", o.licence_beyond ? "licence" : "barred"}});
+    out.push_back({{"id", plan.limits[o.limit].id}, {"needed", o.needed}, {"allowed_count", o.allowed_count}});
   return out;
 }
 
-Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
+// The limits candidates' over_limit[] name by id, each once.
+Json limits_json(const search::PlanResult& plan) {
+  Json out = Json::array();
+  for (const auto& l : plan.limits)
+    out.push_back({{"id", l.id}, {"text", l.text}, {"kind", l.kind}, {"unit", l.unit}, {"limit", l.limit},
+                   {"beyond", l.licence_beyond ? "licence" : "barred"}});
+  return out;
+}
+
+Json candidate_json(const search::PlanRequest& r, const search::PlanResult& plan, const Candidate& c) {
   Json out = {{"workload", r.workloads[static_cast<std::size_t>(c.workload)].name},
               {"chip", c.chip},
               {"system", c.system},
@@ -49,7 +56,8 @@ Json candidate_json(const search::PlanRequest& r, const Candidate& c) {
               {"usable", c.usable},
               {"why_not", c.why_not},
               {"held_by", c.held_by},
-              {"over_limit", over_limit_json(c)},
+              {"over_limit", over_limit_json(plan, c)},
+              {"over_limit_omitted", c.over_limits_omitted},
               {"precision", std::string(specs::to_string(c.precision))},
               {"precision_fallback", c.precision_fallback},
               {"count", c.count},
@@ -175,7 +183,7 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
     plans.push_back(std::move(p));
   }
   Json candidates = Json::array();
-  for (const auto& c : plan.candidates) candidates.push_back(candidate_json(r, c));
+  for (const auto& c : plan.candidates) candidates.push_back(candidate_json(r, plan, c));
   return {{"schema_version", kSchemaVersion},
           {"policy", plan.scenario},
           {"licences_granted", r.licences_granted},
@@ -194,6 +202,7 @@ Json plan_json(const search::PlanRequest& r, const search::PlanResult& plan, con
           {"hints", plan.hints},
           {"explanations", explanations_json(r, plan)},
           {"quotas", quotas_json(plan)},
+          {"limits", limits_json(plan)},
           {"solver", solver_json(plan)},
           {"notes", plan.notes},
           {"candidates", std::move(candidates)}};
@@ -262,9 +271,10 @@ std::string plan_table(const search::PlanRequest& r, const search::PlanResult& p
 
 Json compare_json(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
   Json rows = Json::array();
-  for (const auto* c : best_per_chip(plan)) rows.push_back(candidate_json(r, *c));
+  for (const auto* c : best_per_chip(plan)) rows.push_back(candidate_json(r, plan, *c));
   return {{"schema_version", kSchemaVersion}, {"policy", plan.scenario}, {"licences_granted", r.licences_granted},
-          {"buyer", h.buyer}, {"state_funded", h.state_funded}, {"objective", h.objective}, {"rows", std::move(rows)}};
+          {"buyer", h.buyer}, {"state_funded", h.state_funded}, {"objective", h.objective}, {"rows", std::move(rows)},
+          {"limits", limits_json(plan)}};
 }
 
 std::string compare_table(const search::PlanRequest& r, const search::PlanResult& plan, const PlanHeader& h) {
@@ -279,10 +289,10 @@ std::string compare_table(const search::PlanRequest& r, const search::PlanResult
   const auto* model = r.assumptions.model;
   for (const auto* c : best_per_chip(plan)) {
     const bool sized = c->count > 0;
-    const std::string over = over_limit_text(*c);
+    const std::string over = over_limit_text(plan, *c);
     const std::string why = !c->usable ? c->why_not : over.empty() ? c->layout : c->layout + "; " + over;
     const auto* rent = model ? model->find_rental(c->chip) : nullptr;
-    t.add_row({chip_label(*c), c->domestic ? "domestic" : "imported", allowed_text(*c),
+    t.add_row({chip_label(*c), c->domestic ? "domestic" : "imported", allowed_text(plan, *c),
                sized ? grouped(static_cast<double>(c->count)) : "-", sized ? fixed(c->cost.power_mw, 1) : "-",
                sized ? musd(c->cost.capex_usd) : "-", sized ? musd(c->cost.energy_usd_per_year) : "-",
                sized ? musd(c->cost.energy_usd_per_year_unsubsidized) : "-", sized ? musd(c->cost.tco_usd) : "-",

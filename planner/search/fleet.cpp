@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 
@@ -243,6 +244,19 @@ FleetSolution brute_force_fleet(const FleetProblem& p) {
     ++steps[i];
   }
   return best;
+}
+
+void drop_dominated_rows(std::vector<FleetConstraint>& rows) {
+  std::map<std::vector<std::pair<int, double>>, std::size_t> tightest;  // terms -> index in `kept`
+  std::vector<FleetConstraint> kept;
+  for (auto& c : rows) {
+    auto terms = c.terms;
+    std::sort(terms.begin(), terms.end());
+    const auto [it, fresh] = tightest.emplace(std::move(terms), kept.size());
+    if (fresh) kept.push_back(std::move(c));
+    else if (c.limit < kept[it->second].limit) kept[it->second] = std::move(c);
+  }
+  rows = std::move(kept);
 }
 
 }  // namespace planner::search

@@ -39,6 +39,11 @@ struct FleetProblem {
   std::vector<FleetConstraint> constraints;
 };
 
+// Of rows with the same terms (options and coefficients, in any order), only
+// the tightest can bind: keeps it (the first listed on a tie) and drops the
+// rest, so that a policy repeating one cap thousands of times is one row.
+void drop_dominated_rows(std::vector<FleetConstraint>& rows);
+
 struct FleetSolution {
   bool feasible = false;
   // A plan was found or the program proven infeasible; false when the time

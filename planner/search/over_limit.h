@@ -12,9 +12,10 @@
 
 namespace planner::search {
 
-// Fills Candidate::over_limits of every usable candidate from the model's
-// rows (hard limits) and its quotas (licence-free allowances included).
-void mark_over_limits(const Model& m, std::vector<Candidate>& candidates);
+// Fills Candidate::over_limits of every usable candidate, and `out.limits`
+// with each limit some candidate exceeds, from the model's rows (hard limits)
+// and its quotas (licence-free allowances included).
+void mark_over_limits(const Model& m, PlanResult& out);
 
 std::string_view to_string(LimitKind kind);
 

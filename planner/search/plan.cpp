@@ -361,7 +361,7 @@ PlanResult make_plan(const specs::Catalog& catalog, const PlanRequest& request, 
   }
   if (request.price_only) return out;
   const Model model = build_model(catalog, request, out.candidates, sites);
-  mark_over_limits(model, out.candidates);
+  mark_over_limits(model, out);
   const auto solution = solve_fleet(model.problem, {kFleetSolveSeconds, request.verbose_solver});
   out.feasible = solution.feasible;
   out.solve = {solution.solved, solution.proven_optimal, solution.gap, solution.best_bound,

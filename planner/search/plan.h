@@ -69,16 +69,27 @@ inline constexpr double kDefaultDeadlineDays = 90;
 
 // One workload on one chip type at one site.
 // A coupled limit (site power, --max-mw, --budget-usd, a policy cap or
-// quota) that this candidate alone, sized for its whole workload, exceeds.
-struct OverLimit {
-  std::string id;    // the limit's id: "site-power/cn-gansu", a cap's rule id
+// quota) that some candidate alone, sized for its whole workload, exceeds.
+struct CoupledLimit {
+  std::string id;    // "site-power/cn-gansu", "budget", "max-mw", a cap's "rule-set/cap"
   std::string text;  // what it is, as the plan's "binds" lines name it
   std::string unit;  // of the limit: "MW", "USD", "chips", "TPP", ...
   std::string kind;  // "policy_cap", "site_power", "budget", "max_mw"
-  double limit = 0, needed = 0;
-  long long allowed_count = 0;  // chips within the limit (whole replicas for serving)
+  double limit = 0;
   bool licence_beyond = false;  // a licence-free allowance: beyond it a licence is needed, not barred
 };
+
+// One candidate over one limit; the limit is referenced, not copied, so that
+// thousands of caps cost a few numbers per candidate.
+struct OverLimit {
+  std::size_t limit = 0;  // index into PlanResult::limits
+  double needed = 0;      // in the limit's unit
+  long long allowed_count = 0;  // chips within the limit (whole replicas for serving)
+};
+
+// Limits kept per candidate: a policy of thousands of caps, each exceeded,
+// costs no more than this per candidate in memory and output.
+inline constexpr std::size_t kMaxOverLimits = 16;
 
 struct Candidate {
   int workload = 0;
@@ -98,7 +109,9 @@ struct Candidate {
   std::string held_by;
   // Limits this option alone, sized for the whole workload, exceeds: compare
   // shows the count each allows instead of a plain verdict.
+  // The tightest kMaxOverLimits (fewest chips allowed first); the rest counted.
   std::vector<OverLimit> over_limits;
+  std::size_t over_limits_omitted = 0;
   specs::Precision precision = specs::Precision::bf16;
   bool precision_fallback = false;  // the chip lacks the workload's precision
   long long step_chips = 0;   // chips per integer step: the whole cluster (training) or one replica (serving)
@@ -165,6 +178,7 @@ struct PlanResult {
   std::vector<WayOut> way_out_changes;  // the change behind each of ways_out, in order
   std::vector<std::string> hints;     // when infeasible: advice that is not one checked change
   std::vector<QuotaUse> quotas;       // when feasible: every cap and quota that counts a chosen option
+  std::vector<CoupledLimit> limits;   // the limits some candidate alone exceeds (Candidate::over_limits)
   SolveReport solve;
   std::vector<std::string> notes;     // facts about the request the plan assumed (users' country)
   double total_capex_usd = 0;

@@ -1,6 +1,7 @@
 #include "search/plan_model.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -93,6 +94,7 @@ Model build_model(const specs::Catalog& catalog, const PlanRequest& request, con
         m.problem.constraints.push_back(std::move(c));
     }
   }
+  drop_dominated_rows(m.problem.constraints);
   return m;
 }
 

@@ -110,6 +110,25 @@ TEST_SUITE("cost::cost_of") {
 }
 
 TEST_SUITE("search::fleet") {
+  TEST_CASE("rows with the same terms keep only the tightest; different terms all stay") {
+    std::vector<search::FleetConstraint> rows = {
+        {"a", "a", 9, {{0, 1.0}, {1, 2.0}}, "chips"},
+        {"b", "b", 7, {{1, 2.0}, {0, 1.0}}, "chips"},  // a's terms in another order, tighter
+        {"c", "c", 7, {{0, 1.0}, {1, 2.0}}, "chips"},  // ties b: the first listed stays
+        {"d", "d", 1, {{0, 1.0}, {1, 3.0}}, "chips"},  // other coefficients
+        {"e", "e", 1, {{0, 1.0}}, "chips"}};           // other options
+    search::drop_dominated_rows(rows);
+    std::vector<std::string> ids;
+    for (const auto& r : rows) ids.push_back(r.id);
+    CHECK(ids == std::vector<std::string>{"b", "d", "e"});
+    // 10,000 copies of one cap with rising limits are one row, the lowest.
+    std::vector<search::FleetConstraint> many;
+    for (int i = 0; i < 10'000; ++i) many.push_back({"cap", "cap", 75'000.0 + i, {{0, 8.0}}, "chips"});
+    search::drop_dominated_rows(many);
+    REQUIRE(many.size() == 1);
+    CHECK(many.front().limit == 75'000);
+  }
+
   TEST_CASE("a cap forces a mix: 8 of the cheap chip, the rest on the dear one") {
     // Demand 100; option 0 supplies 10 per step at cost 1, option 1 supplies 10 at cost 3.
     // A cap allows 8 steps of option 0: the optimum is 8 + 2 = cost 14.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "plan_fixture.h"
@@ -31,10 +32,19 @@ const search::Candidate& candidate(const search::PlanResult& p, const std::strin
   return *it;
 }
 
-const search::OverLimit* limit(const search::Candidate& c, const std::string& id_prefix) {
-  for (const auto& o : c.over_limits)
-    if (o.id.rfind(id_prefix, 0) == 0) return &o;
-  return nullptr;
+// The candidate's breach of the limit whose id starts with `id_prefix`, and the limit.
+struct Breach {
+  const search::OverLimit* over = nullptr;
+  const search::CoupledLimit* limit = nullptr;
+  explicit operator bool() const { return over != nullptr; }
+};
+
+Breach limit(const search::PlanResult& p, const search::Candidate& c, const std::string& id_prefix) {
+  for (const auto& o : c.over_limits) {
+    REQUIRE(o.limit < p.limits.size());
+    if (p.limits[o.limit].id.rfind(id_prefix, 0) == 0) return {&o, &p.limits[o.limit]};
+  }
+  return {};
 }
 
 }  // namespace
@@ -51,25 +61,28 @@ TEST_SUITE("compare over limits") {
       CAPTURE(system);
       const auto& c = candidate(plan, system);
       REQUIRE(c.usable);
-      const auto* power = limit(c, "site-power/cn-gansu");
+      const auto power = limit(plan, c, "site-power/cn-gansu");
       REQUIRE(power);
-      CHECK(power->kind == "site_power");
-      CHECK(power->limit == doctest::Approx(gansu->power_available_mw.value));
-      CHECK(power->needed == doctest::Approx(c.cost.power_mw));
-      CHECK(power->needed > power->limit);
+      CHECK(power.limit->kind == "site_power");
+      CHECK(power.limit->limit == doctest::Approx(gansu->power_available_mw.value));
+      CHECK(power.over->needed == doctest::Approx(c.cost.power_mw));
+      CHECK(power.over->needed > power.limit->limit);
       // Whole replicas, as many as the power allows and not one more.
       const double mw_per_chip = c.cost.power_mw / static_cast<double>(c.count);
-      CHECK(power->allowed_count % c.step_chips == 0);
-      CHECK(static_cast<double>(power->allowed_count) * mw_per_chip <= power->limit * (1 + 1e-9));
-      CHECK(static_cast<double>(power->allowed_count + c.step_chips) * mw_per_chip > power->limit);
-      CHECK_FALSE(power->licence_beyond);
+      CHECK(power.over->allowed_count % c.step_chips == 0);
+      CHECK(static_cast<double>(power.over->allowed_count) * mw_per_chip <= power.limit->limit * (1 + 1e-9));
+      CHECK(static_cast<double>(power.over->allowed_count + c.step_chips) * mw_per_chip > power.limit->limit);
+      CHECK_FALSE(power.limit->licence_beyond);
     }
-    const auto* cap = limit(candidate(plan, "hgx-h200-8"), "us-china-cap75k");
+    const auto cap = limit(plan, candidate(plan, "hgx-h200-8"), "us-china-cap75k");
     REQUIRE(cap);
-    CHECK(cap->limit == 75000);
-    CHECK(cap->allowed_count <= 75000);
-    CHECK(cap->allowed_count > 75000 - candidate(plan, "hgx-h200-8").step_chips);
-    CHECK(limit(candidate(plan, "atlas-800-910c-8"), "us-china-cap75k") == nullptr);  // domestic: not counted
+    CHECK(cap.limit->limit == 75000);
+    CHECK(cap.over->allowed_count <= 75000);
+    CHECK(cap.over->allowed_count > 75000 - candidate(plan, "hgx-h200-8").step_chips);
+    CHECK_FALSE(limit(plan, candidate(plan, "atlas-800-910c-8"), "us-china-cap75k"));  // domestic: not counted
+    // Each limit is listed once, however many candidates exceed it.
+    std::set<std::string> ids;
+    for (const auto& l : plan.limits) CHECK(ids.insert(l.id).second);
   }
 
   TEST_CASE("a workload within every limit has no row over one") {
@@ -78,5 +91,6 @@ TEST_SUITE("compare over limits") {
     const auto plan = search::make_plan(fixture::bundled_catalog(), request, problems);
     REQUIRE(problems.empty());
     for (const auto& c : plan.candidates) CHECK(c.over_limits.empty());
+    CHECK(plan.limits.empty());
   }
 }
