@@ -4,11 +4,14 @@
 // (a TFLOPS off by a digit, HBM bandwidth in GB/s) fails one of these.
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include "specs/catalog.h"
 #include "util/file_system.h"
@@ -55,6 +58,36 @@ TEST_SUITE("bundled hw_specs") {
   TEST_CASE("the bundled data loads without a problem") {
     CHECK(bundled().problems == "");
     CHECK_FALSE(bundled().catalog.accelerators.empty());
+  }
+
+  TEST_CASE("every estimated number in hw_specs carries a range around its value") {
+    // The brief: an estimate mark with its reasoning and a range. Walks the
+    // raw files, so a field the loaders do not know yet is covered too.
+    std::vector<std::string> missing;
+    std::size_t estimates = 0;
+    const auto walk = [&](const auto& self, const nlohmann::json& node, const std::string& where) -> void {
+      if (node.is_object()) {
+        if (node.contains("estimate") && node.contains("value") && node["value"].is_number()) {
+          ++estimates;
+          const auto range = node.find("range");
+          if (range == node.end()) missing.push_back(where);
+          else
+            CHECK_MESSAGE((range->at("low") <= node["value"] && node["value"] <= range->at("high")), where);
+        }
+        for (const auto& [key, child] : node.items()) self(self, child, where + "/" + key);
+      } else if (node.is_array()) {
+        for (std::size_t i = 0; i < node.size(); ++i) self(self, node[i], where + "/" + std::to_string(i));
+      }
+    };
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(kBundledDir)) {
+      if (entry.path().extension() != ".json") continue;
+      std::ifstream in(entry.path());
+      walk(walk, nlohmann::json::parse(in), entry.path().lexically_relative(kBundledDir).string() + ":");
+    }
+    CHECK(estimates > 50);
+    std::string list;
+    for (const auto& m : missing) list += m + "\n";
+    CHECK_MESSAGE(missing.empty(), "estimates without a range:\n" << list);
   }
 
   TEST_CASE("the twelve calibrated accelerators are there") {
