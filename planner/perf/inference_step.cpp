@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "perf/collectives.h"
+#include "perf/expert_exchange.h"
 #include "perf/serving_exchange.h"
 
 namespace planner::perf {
@@ -84,8 +85,10 @@ StepTime forward_step(const InferenceModel& m, const Hardware& hw, const Inferen
     t.tp_comm_s = c.layers * 2 * all_reduce_time(group_rows * c.hidden * kActivationBytes, l.tp, link);
   }
   // Two-batch overlap hides the exchange of one micro-batch behind the
-  // other's compute; what is longer than the compute stays exposed.
-  t.exchange_exposed_s = overlap ? std::max(0.0, t.exchange_s - t.compute_s()) : t.exchange_s;
+  // other's compute, at most the ep_overlap share of it (the same bound as
+  // training's micro-batch overlap, perf/expert_exchange.h); the rest, and
+  // what is longer than the compute, stays exposed.
+  t.exchange_exposed_s = overlap ? exposed_expert_exchange(hw, t.exchange_s, t.compute_s()) : t.exchange_s;
   return t;
 }
 
