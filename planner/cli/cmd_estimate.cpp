@@ -40,7 +40,9 @@ void add_estimate_options(po::options_description& desc, po::positional_options_
       ("frontier", po::bool_switch(),
        "serving: the throughput-interactivity frontier instead of the best layout: output tokens/s per chip against "
        "tokens/s per user (1000 / TPOT), with TTFT, batch and layout at each point, over every layout and batch that "
-       "fits (the SLO ignored, each point marked)");
+       "fits (the SLO ignored, each point marked)")
+      ("batch-tolerance", po::value<double>()->default_value(perf::kDefaultBatchTolerance, "0.05")->value_name("F"),
+       "a training layout's global batch may differ from the workload's by this share (0 to 0.25)");
   positional.add("workload", 1);
 }
 
@@ -145,6 +147,12 @@ int estimate(Context& ctx) {
     ctx.err << fmt::format("clusterplan estimate: --top: expected a whole number from 1 to {}, got {}\n", kMaxTop, top);
     return kExitUsage;
   }
+  const double batch_tolerance = ctx.vm["batch-tolerance"].as<double>();
+  if (!(batch_tolerance >= 0 && batch_tolerance <= perf::kMaxBatchTolerance)) {
+    ctx.err << fmt::format("clusterplan estimate: --batch-tolerance: expected a number from 0 to {}, got {}\n",
+                           perf::kMaxBatchTolerance, batch_tolerance);
+    return kExitUsage;
+  }
   if (!catalog->find_accelerator(chip) && !catalog->find_system(chip)) {
     const auto ids = catalog->chip_ids();
     ctx.err << fmt::format("clusterplan estimate: --chip: no accelerator or system \"{}\"{}\n", chip,
@@ -165,7 +173,7 @@ int estimate(Context& ctx) {
       for (const auto& e : errors) ctx.err << "clusterplan estimate: --layout: " << e << "\n";
       return kExitUsage;
     }
-    const auto model = perf::make_training_model(*workload);
+    const auto model = perf::make_training_model(*workload, batch_tolerance);
     const auto result = search::search_training(model, *hw, count, pins, top);
     const report::EstimateHeader header{workload->name, chip, std::string(specs::to_string(workload->precision)),
                                         count, hw->peak_flops / 1e12};

@@ -59,6 +59,8 @@ void add_policy_and_cost_options(po::options_description& desc) {
        "--serving-years), lifetime-tco = the clusters' cost over the chip life, time = training days, energy = MWh, "
        "carbon = tCO2 (tco is accepted for job-cost)")
       ("deadline-days", po::value<double>()->value_name("D"), "training deadline, overriding the workload's deadline_days")
+      ("batch-tolerance", po::value<double>()->default_value(perf::kDefaultBatchTolerance, "0.05")->value_name("F"),
+       "a training layout's global batch may differ from the workload's by this share (0 to 0.25)")
       ("chip-life-years", po::value<double>()->default_value(5)->value_name("Y"), "chips and servers written off over Y years")
       ("building-life-years", po::value<double>()->default_value(15)->value_name("Y"), "facility written off over Y years")
       ("cost-of-capital", po::value<double>()->value_name("R"), "annual cost of capital (default: the cost model's, bundled 0.08)")
@@ -225,6 +227,8 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
     a.rental_usd_per_chip_hour = vm["rent-usd-per-chip-hour"].as<double>();
     ok = ok && check_bound(ctx, "rent-usd-per-chip-hour", *a.rental_usd_per_chip_hour, 0.01, 1000);
   }
+  request.batch_tolerance = vm["batch-tolerance"].as<double>();
+  ok = ok && check_bound(ctx, "batch-tolerance", request.batch_tolerance, 0, perf::kMaxBatchTolerance);
   if (vm.count("deadline-days")) {
     request.deadline_days = vm["deadline-days"].as<double>();
     // The bounds of a workload's deadline_days: one set for the file and the flag.

@@ -8,12 +8,13 @@
 
 namespace planner::perf {
 
-TrainingModel make_training_model(const workload::Workload& w) {
+TrainingModel make_training_model(const workload::Workload& w, double batch_tolerance) {
   TrainingModel m;
   m.costs = transformer_costs(w.model);
   m.seq_len = w.training.seq_len;
   m.global_batch_tokens = w.training.global_batch_tokens;
   m.batch_sequences = std::floor(w.training.global_batch_tokens / w.training.seq_len);
+  m.batch_tolerance = batch_tolerance;
   m.tokens = w.training.tokens;
   m.flash_attention = w.training.flash_attention;
   m.forward_flops_per_token = m.costs.forward_flops_per_token(m.seq_len / 2);
@@ -29,7 +30,7 @@ void summarise(const TrainingModel& model, const Hardware& hw, const TrainingLay
   const TrainingTime& t = e.time;
   e.step_time_s =
       t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm + t.pp_bubble + t.dp_comm + t.optimizer + t.straggler;
-  e.tokens_per_s = model.batch_sequences * model.seq_len / e.step_time_s;
+  e.tokens_per_s = e.batch_sequences * model.seq_len / e.step_time_s;
   const double chips = static_cast<double>(l.chips());
   e.tflops_per_chip = e.tokens_per_s * model.model_flops_per_token / chips / 1e12;
   e.mfu = e.tflops_per_chip * 1e12 / hw.peak_flops;
@@ -51,6 +52,7 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
     return e;
   }
   e.microbatches = detail::microbatches_per_replica(model, l);
+  e.batch_sequences = static_cast<double>(sequences_per_replica(model, l.dp)) * l.dp;
   const detail::StageShape stage = detail::fullest_stage(model.costs, l.pp);
   const detail::StageParams params = detail::stage_params(model.costs, l, stage);
   e.memory = detail::training_memory(model, l, stage, params, e.microbatches);

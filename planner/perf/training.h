@@ -13,11 +13,18 @@
 
 namespace planner::perf {
 
+// The default tolerance on the global batch: a layout may run a batch up to
+// 5% above or below the workload's, so that any data-parallel degree can
+// share it (the tolerance is a planning choice, `--batch-tolerance`).
+inline constexpr double kDefaultBatchTolerance = 0.05;
+inline constexpr double kMaxBatchTolerance = 0.25;
+
 // Precomputed per workload.
 struct TrainingModel {
   TransformerCosts costs;
   double seq_len = 0;
-  double batch_sequences = 0;      // global batch in sequences
+  double batch_sequences = 0;      // global batch in sequences: the target
+  double batch_tolerance = kDefaultBatchTolerance;  // fraction of batch_sequences a layout's batch may differ by
   double global_batch_tokens = 0;
   double tokens = 0;               // to train on
   bool flash_attention = true;
@@ -26,7 +33,7 @@ struct TrainingModel {
   double attention_forward_flops_per_token = 0;  // the attention-core share of the forward
 };
 
-TrainingModel make_training_model(const workload::Workload& w);
+TrainingModel make_training_model(const workload::Workload& w, double batch_tolerance = kDefaultBatchTolerance);
 
 // Why a layout cannot run; `none` for a layout that runs.
 // `slo`: serving layouts whose TTFT or TPOT misses the target.
@@ -59,6 +66,7 @@ struct TrainingEstimate {
   TrainingTime time;
   double usable_memory_bytes = 0;
   long long microbatches = 0;    // per DP replica per step (10^10 at seq_len 1 and the largest batch)
+  double batch_sequences = 0;    // the global batch this layout runs: dp x sequences per replica
   double step_time_s = 0;
   double tokens_per_s = 0;
   double tflops_per_chip = 0;    // model FLOPs achieved per chip
@@ -79,6 +87,19 @@ enum class LayoutProblem : std::uint8_t {
   none, tp_heads, pp_layers, vp_without_pp, vp_layers, cp_seq, ep_dense, ep_experts, ep_dp, batch
 };
 LayoutProblem first_problem(const TrainingModel& model, const TrainingLayout& layout);
+// Sequences each of `dp` replicas takes per step: the global batch over dp,
+// rounded to the nearest whole sequence (at least one); 0 when dp times that
+// is further from the global batch than its tolerance allows.
+long long sequences_per_replica(const TrainingModel& model, long long dp);
+
+// Layers on the fullest pipeline stage of `pp` (stages may differ by one
+// layer when pp does not divide the layers). MoE layers fill stages first
+// since they are heavier.
+struct StageShape {
+  double dense_layers = 0;
+  double moe_layers = 0;
+};
+StageShape fullest_stage(const TransformerCosts& c, int pp);
 // One sentence for users: "tp=3 does not divide the 128 attention heads".
 std::string describe(LayoutProblem problem, const TrainingModel& model, const TrainingLayout& layout);
 

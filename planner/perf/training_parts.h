@@ -31,13 +31,9 @@ inline constexpr double kOptimizerTrafficBytes = 30;
 
 double ceil_div(double a, double b);
 
-// Layers on the fullest pipeline stage.
-struct StageShape {
-  double dense_layers = 0;
-  double moe_layers = 0;
-};
-// MoE layers fill stages first since they are heavier.
-StageShape fullest_stage(const TransformerCosts& c, int pp);
+// The fullest stage (public: the layout search bounds stages with it).
+using perf::fullest_stage;
+using perf::StageShape;
 
 // Micro-batches per DP replica per step; the layout must have passed first_problem.
 long long microbatches_per_replica(const TrainingModel& model, const TrainingLayout& l);

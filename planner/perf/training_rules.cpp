@@ -6,12 +6,21 @@
 #include <fmt/format.h>
 
 #include "perf/training_parts.h"
+#include "util/json_reader.h"
 
 namespace planner::perf {
 
 namespace detail {
 
 double ceil_div(double a, double b) { return std::ceil(a / b); }
+
+long long microbatches_per_replica(const TrainingModel& model, const TrainingLayout& l) {
+  return sequences_per_replica(model, l.dp) / l.mb;
+}
+
+}  // namespace detail
+
+using detail::ceil_div;
 
 StageShape fullest_stage(const TransformerCosts& c, int pp) {
   const double per_stage = ceil_div(c.layers, pp);
@@ -21,14 +30,13 @@ StageShape fullest_stage(const TransformerCosts& c, int pp) {
   return s;
 }
 
-long long microbatches_per_replica(const TrainingModel& model, const TrainingLayout& l) {
+long long sequences_per_replica(const TrainingModel& model, long long dp) {
   const auto batch = static_cast<long long>(model.batch_sequences);
-  return batch / (static_cast<long long>(l.dp) * l.mb);
+  if (dp < 1 || batch < 1) return 0;
+  const long long per_replica = std::max(1LL, (batch + dp / 2) / dp);
+  const double off = std::abs(static_cast<double>(per_replica) * static_cast<double>(dp) - static_cast<double>(batch));
+  return off <= model.batch_tolerance * static_cast<double>(batch) ? per_replica : 0;
 }
-
-}  // namespace detail
-
-using detail::ceil_div;
 
 std::string_view to_string(Rejection r) {
   switch (r) {
@@ -52,8 +60,8 @@ LayoutProblem first_problem(const TrainingModel& model, const TrainingLayout& l)
   if (l.ep > 1 && c.moe_layers == 0) return LayoutProblem::ep_dense;
   if (l.ep > 1 && c.experts % l.ep != 0) return LayoutProblem::ep_experts;
   if (l.ep > 1 && (static_cast<long long>(l.dp) * l.cp) % l.ep != 0) return LayoutProblem::ep_dp;
-  if (static_cast<long long>(model.batch_sequences) % (static_cast<long long>(l.dp) * l.mb) != 0)
-    return LayoutProblem::batch;
+  const long long per_replica = sequences_per_replica(model, l.dp);
+  if (per_replica == 0 || per_replica % l.mb != 0) return LayoutProblem::batch;
   return LayoutProblem::none;
 }
 
@@ -72,9 +80,17 @@ std::string describe(LayoutProblem problem, const TrainingModel& model, const Tr
     case LayoutProblem::ep_experts: return fmt::format("ep={} does not divide the {} experts", l.ep, c.experts);
     case LayoutProblem::ep_dp:
       return fmt::format("ep={} does not divide dp x cp = {}", l.ep, static_cast<long long>(l.dp) * l.cp);
-    case LayoutProblem::batch:
-      return fmt::format("the global batch of {} sequences does not split into dp={} replicas of micro-batches of {}",
-                         model.batch_sequences, l.dp, l.mb);
+    case LayoutProblem::batch: {
+      const long long per_replica = sequences_per_replica(model, l.dp);
+      const auto target = util::format_count(model.batch_sequences);
+      const auto tolerance = fmt::format("{:g}", model.batch_tolerance * 100);
+      if (per_replica == 0)
+        return fmt::format("the global batch of {} sequences (within {}%) does not split into dp={} replicas", target,
+                           tolerance, l.dp);
+      return fmt::format("mb={} does not divide the {} sequences per replica (dp={}, global batch {} of {} within {}%)",
+                         l.mb, per_replica, l.dp, util::format_count(static_cast<double>(per_replica) * l.dp), target,
+                         tolerance);
+    }
   }
   return "";
 }

@@ -47,6 +47,7 @@ Json training_layout_json(const search::RankedTraining& r) {
           {"days", e.days},
           {"goodput", e.goodput},
           {"microbatches", e.microbatches},
+          {"global_batch_sequences", e.batch_sequences},
           {"memory_gib_per_chip", m.total() / kGiB},
           {"memory_breakdown_gib",
            {{"weights", m.weights / kGiB},
@@ -87,7 +88,8 @@ std::string training_estimate_table(const EstimateHeader& h, const search::Train
   std::string out = fmt::format("{} on {} x {} ({})\n", h.workload, grouped(static_cast<double>(h.count)), h.chip,
                                 h.precision);
   out += fmt::format("  layout        {}  ({} chips used)\n", best.layout.str(), grouped(static_cast<double>(best.layout.chips())));
-  out += fmt::format("  step time     {} s  ({} micro-batches per replica)\n", fixed(e.step_time_s, 3), e.microbatches);
+  out += fmt::format("  step time     {} s  ({} micro-batches per replica, global batch {} sequences)\n",
+                     fixed(e.step_time_s, 3), e.microbatches, grouped(e.batch_sequences));
   out += fmt::format("  throughput    {} tokens/s  ({} tokens/s per chip)\n", grouped(e.tokens_per_s),
                      grouped(e.tokens_per_s / static_cast<double>(best.layout.chips())));
   out += fmt::format("  model FLOPs   {} TFLOPS per chip, MFU {}% of {} TFLOPS ({} TFLOPS executed, recompute "
@@ -163,7 +165,7 @@ Json inference_estimate_json(const EstimateHeader& h, const search::InferenceSea
   out["output_tokens_per_s"] =
       best.estimate.output_tokens_per_s_per_chip * static_cast<double>(replicas * best.layout.replica_chips());
   out["demand_output_tokens_per_s"] = demand;
-  const auto chips = search::serving_chips(best, best.layout.replica_chips(), demand);
+  const auto chips = search::serving_chips(best, search::unpacked(best.layout.replica_chips()), demand);
   out["chips_for_demand"] = chips.total;
   if (best.layout.disagg) {
     out["prefill_pool_chips"] = chips.prefill;
@@ -195,7 +197,7 @@ std::string inference_estimate_table(const EstimateHeader& h, const search::Infe
   out += fmt::format("  memory        {} GiB per chip of {} usable (weights {}, KV cache {})\n",
                      gib(e.memory_bytes_per_chip), gib(e.usable_memory_bytes), gib(e.weights_bytes_per_chip),
                      gib(e.kv_bytes_per_chip));
-  const auto chips = search::serving_chips(best, best.layout.replica_chips(), demand);
+  const auto chips = search::serving_chips(best, search::unpacked(best.layout.replica_chips()), demand);
   out += fmt::format("  demand        {} output tokens/s needs {} chips with this layout\n", grouped(demand),
                      grouped(static_cast<double>(chips.total)));
   if (best.layout.disagg)

@@ -61,7 +61,9 @@ Json candidate_json(const search::PlanRequest& r, const search::PlanResult& plan
               {"precision", std::string(specs::to_string(c.precision))},
               {"precision_fallback", c.precision_fallback},
               {"count", c.count},
-              {"layout", c.layout}};
+              {"layout", c.layout},
+              {"idle_chips", c.idle_chips},
+              {"idle_reason", c.idle_reason}};
   if (c.count > 0) {
     out.update(cost_json(c.cost));
     out["subsidy_fraction"] = c.cost.subsidy_fraction;

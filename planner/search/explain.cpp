@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -110,9 +111,12 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
       if (fastest) {
         const double days = std::ceil(fastest->fastest_days * 10) / 10;
         propose_deadline(request, request.workloads[w], days,
-                         fmt::format("extend the deadline of {} to {:.1f} days (--deadline-days; {} at {} gets there "
-                                     "at best)",
-                                     request.workloads[w].name, days, chip_label(*fastest), fastest->site),
+                         fmt::format("extend the deadline of {} to {:.1f} days (--deadline-days; {} {} at {} get "
+                                     "there, the fastest within {} chips, site power aside)",
+                                     request.workloads[w].name, days,
+                                     util::format_count(static_cast<double>(fastest->fastest_count)),
+                                     chip_label(*fastest), fastest->site,
+                                     util::format_count(static_cast<double>(kMaxPlanChips))),
                          out);
       }
     }
@@ -163,13 +167,16 @@ void explain(const specs::Catalog& catalog, const PlanRequest& request, const Mo
       const auto allowed = static_cast<long long>(std::floor(c.limit / per_chip)) / choice->step * choice->step;
       if (allowed < choice->step) continue;
       // The fastest the job runs on as many chips as the limit leaves.
-      const auto within = search_training(perf::make_training_model(w), *hw, allowed, {}, 1);
+      const auto within = search_training(perf::make_training_model(w, request.batch_tolerance), *hw, allowed, {}, 1,
+                                          std::numeric_limits<double>::infinity(), Rank::days);
       if (!within.best.empty()) {
         const double days = std::ceil(within.best.front().estimate.days);
         propose_deadline(request, w, days,
                          fmt::format("extend the deadline to {:.0f} days (--deadline-days): {} {} at {} stay within "
                                      "the limit",
-                                     days, grouped(static_cast<double>(within.best.front().layout.chips())),
+                                     days,
+                                     grouped(static_cast<double>(
+                                         bought_chips(within.best.front().layout.chips(), choice->step))),
                                      chip_label(cand), cand.site),
                          out);
       }

@@ -1,11 +1,11 @@
 #include "search/layout_search.h"
 
+#include "search/training_groups.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <optional>
-
-#include "perf/scale_effects.h"
 
 namespace planner::search {
 
@@ -15,54 +15,16 @@ using perf::TrainingLayout;
 
 namespace {
 
-// Largest values the search tries when a key is not pinned.
-constexpr int kMaxTp = 64;
-constexpr int kMaxCp = 32;
-constexpr int kMaxMicroBatch = 16;
-constexpr int kMaxVirtualStages = 8;
-
-std::vector<int> powers_of_two_up_to(long long limit) {
-  std::vector<int> out;
-  for (long long v = 1; v <= limit; v *= 2) out.push_back(static_cast<int>(v));
-  return out;
-}
-
-std::vector<long long> divisors(long long n) {
-  std::vector<long long> small, large;
-  for (long long d = 1; d * d <= n; ++d) {
-    if (n % d != 0) continue;
-    small.push_back(d);
-    if (d != n / d) large.push_back(n / d);
-  }
-  small.insert(small.end(), large.rbegin(), large.rend());
-  return small;
-}
-
-std::vector<int> pinned_or(const std::optional<int>& pin, std::vector<int> candidates) {
-  if (pin) return {*pin};
-  return candidates;
-}
-
-// Pipeline depths: divisors of the layer count and powers of two up to it.
-std::vector<int> pipeline_candidates(int layers) {
-  std::vector<int> out = powers_of_two_up_to(layers);
-  for (const auto d : divisors(layers)) out.push_back(static_cast<int>(d));
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-// True when `a` ranks before `b`: faster, then fewer chips, then less memory.
-bool faster(const RankedTraining& a, const RankedTraining& b) {
-  if (a.estimate.tokens_per_s != b.estimate.tokens_per_s) return a.estimate.tokens_per_s > b.estimate.tokens_per_s;
-  if (a.layout.chips() != b.layout.chips()) return a.layout.chips() < b.layout.chips();
-  return a.estimate.memory.total() < b.estimate.memory.total();
+// What a layout is ranked by: tokens/s, or tokens/s at its goodput (the
+// rate that sets the days to train, failures counted).
+double score(const RankedTraining& r, Rank rank) {
+  return rank == Rank::days ? r.estimate.tokens_per_s * r.estimate.goodput : r.estimate.tokens_per_s;
 }
 
 class Collector {
  public:
-  Collector(TrainingSearch& out, int keep, double stop_at)
-      : out_(out), keep_(static_cast<std::size_t>(std::max(1, keep))), stop_at_(stop_at) {}
+  Collector(TrainingSearch& out, int keep, double stop_at, Rank rank = Rank::tokens_per_s)
+      : out_(out), keep_(static_cast<std::size_t>(std::max(1, keep))), stop_at_(stop_at), rank_(rank) {}
 
   bool done() const { return out_.stopped_early; }
 
@@ -79,22 +41,43 @@ class Collector {
       return why;
     }
     auto& best = out_.best;
-    if (r.estimate.tokens_per_s >= stop_at_) out_.stopped_early = true;
-    if (best.size() < keep_ || faster(r, best.back())) {
-      best.insert(std::upper_bound(best.begin(), best.end(), r, faster), r);
+    if (score(r, rank_) >= stop_at_) out_.stopped_early = true;
+    const auto before = [this](const RankedTraining& a, const RankedTraining& b) { return ranks_before(a, b); };
+    if (best.size() < keep_ || before(r, best.back())) {
+      best.insert(std::upper_bound(best.begin(), best.end(), r, before), r);
       if (best.size() > keep_) best.pop_back();
     }
     return why;
+  }
+
+  // Evaluates a layout only to learn whether it fits in memory, recording a
+  // rejection but never the layout itself (the group's own walk visits it).
+  bool fits(const perf::TrainingModel& model, const perf::Hardware& hw, const TrainingLayout& layout) {
+    ++out_.evaluated;
+    const RankedTraining r{layout, perf::evaluate_training(model, hw, layout)};
+    if (r.estimate.rejection == Rejection::none) return true;
+    ++out_.rejected[static_cast<std::size_t>(r.estimate.rejection)];
+    if (r.estimate.rejection == Rejection::memory) note_memory_miss(r);
+    else if (!out_.first_rule_broken) out_.first_rule_broken = layout;
+    return r.estimate.rejection != Rejection::memory;
   }
 
   bool full() const { return out_.best.size() >= keep_; }
   bool any_fit() const { return !out_.best.empty(); }
   // Memory of the layout visited last (valid when it passed the layout rules).
   const perf::TrainingMemory& last_memory() const { return last_memory_; }
-  // Tokens/s a layout must beat to enter the list.
-  double threshold() const { return out_.best.back().estimate.tokens_per_s; }
+  // The score a layout must beat to enter the list.
+  double threshold() const { return score(out_.best.back(), rank_); }
 
  private:
+  // True when `a` ranks before `b`: faster, then fewer chips, then less memory.
+  bool ranks_before(const RankedTraining& a, const RankedTraining& b) const {
+    const double x = score(a, rank_), y = score(b, rank_);
+    if (x != y) return x > y;
+    if (a.layout.chips() != b.layout.chips()) return a.layout.chips() < b.layout.chips();
+    return a.estimate.memory.total() < b.estimate.memory.total();
+  }
+
   void note_memory_miss(const RankedTraining& r) {
     auto& miss = out_.nearest_memory_miss;
     const double overshoot = r.estimate.memory.total() / r.estimate.usable_memory_bytes;
@@ -104,6 +87,7 @@ class Collector {
   TrainingSearch& out_;
   std::size_t keep_;
   double stop_at_;
+  Rank rank_;
   perf::TrainingMemory last_memory_;
 };
 
@@ -188,97 +172,20 @@ Rejection visit_modes(Collector& collector, const perf::TrainingModel& model, co
 
 namespace {
 
-// A (tp, cp, pp, dp) chip group: everything that fixes the chip count.
-struct Group {
-  int tp = 1, cp = 1, pp = 1, dp = 1;
-  long long chips() const { return static_cast<long long>(tp) * cp * pp * dp; }
-};
-
-// Group bounds that need no layout evaluated: the model state fully sharded
-// (14 to 18 bytes per parameter over every chip) must fit, and the throughput can
-// be no better than every FLOP at the best rate (GEMMs at the GEMM rate,
-// attention at the attention rate, FlashAttention's backward 2.5x its
-// forward) plus the smallest pipeline bubble any of its layouts has.
-class GroupBounds {
- public:
-  GroupBounds(const perf::TrainingModel& model, const perf::Hardware& hw, const perf::TrainingPins& pins)
-      : model_(model), hw_(hw), pins_(pins) {
-    const double attention_passes = model.flash_attention ? 3.5 : 3.0;
-    const double gemm_forward = model.forward_flops_per_token - model.attention_forward_flops_per_token;
-    // 6 bytes of weights and gradients plus the optimizer state: 12, or 8 with BF16 moments.
-    const double optimizer_bytes = pins.bf16_moments.value_or(true) ? 8.0 : 12.0;
-    state_bytes_ = (6.0 + optimizer_bytes) * model.costs.total_params();
-    chip_seconds_per_token_ = 3 * gemm_forward / hw.training_matmul_flops +
-                              attention_passes * model.attention_forward_flops_per_token / hw.attention_flops;
-    // The output head runs at the BF16 rate whatever the precision, and each MTP
-    // module adds at least its projection and another pass of the head.
-    const auto& c = model.costs;
-    const double head_flops = 2 * c.hidden * c.vocab;
-    chip_seconds_per_token_ += 3 * head_flops * (1 / hw.training_bf16_matmul_flops - 1 / hw.training_matmul_flops);
-    chip_seconds_per_token_ += c.mtp_layers * 3 *
-                               (2 * (2 * c.hidden) * c.hidden / hw.training_matmul_flops +
-                                head_flops / hw.training_bf16_matmul_flops);
-  }
-
-  bool state_fits(const Group& g) const { return state_bytes_ / static_cast<double>(g.chips()) <= hw_.hbm_bytes; }
-
-  double upper_tokens_per_s(const Group& g) const {
-    const auto batch = static_cast<long long>(model_.batch_sequences);
-    const double most_microbatches = static_cast<double>(batch / g.dp) / (pins_.mb ? *pins_.mb : 1);
-    const int most_interleaving =
-        pins_.vp ? *pins_.vp : std::min(kMaxVirtualStages, (model_.costs.layers + g.pp - 1) / g.pp);
-    const double least_bubble = (g.pp - 1.0) / (most_interleaving * std::max(1.0, most_microbatches));
-    const double chips = static_cast<double>(g.chips());
-    return chips / (chip_seconds_per_token_ * (1 + least_bubble) * (1 + perf::straggler_slowdown(hw_, chips)));
-  }
-
- private:
-  const perf::TrainingModel& model_;
-  const perf::Hardware& hw_;
-  const perf::TrainingPins& pins_;
-  double state_bytes_ = 0;
-  double chip_seconds_per_token_ = 0;
-};
-
-// Every group the pins allow on at most `max_chips` chips: tp, cp, pp, then
-// dp with the most chips first.
-std::vector<Group> training_groups(const perf::TrainingModel& model, long long max_chips,
-                                   const perf::TrainingPins& pins) {
-  std::vector<Group> out;
-  const auto& c = model.costs;
-  const auto tps = pinned_or(pins.tp, powers_of_two_up_to(std::min<long long>(kMaxTp, max_chips)));
-  const auto pps = pinned_or(pins.pp, pipeline_candidates(c.layers));
-  const auto cps = pinned_or(pins.cp, powers_of_two_up_to(std::min<long long>(kMaxCp, static_cast<long long>(model.seq_len))));
-  const auto batch_divisors = divisors(static_cast<long long>(model.batch_sequences));
-  for (const int tp : tps)
-    for (const int cp : cps)
-      for (const int pp : pps) {
-        const long long model_chips = static_cast<long long>(tp) * cp * pp;
-        if (model_chips > max_chips) continue;
-        if (pins.dp) {
-          if (model_chips * *pins.dp <= max_chips) out.push_back({tp, cp, pp, *pins.dp});
-          continue;
-        }
-        for (auto d = batch_divisors.rbegin(); d != batch_divisors.rend(); ++d)
-          if (*d * model_chips <= max_chips) out.push_back({tp, cp, pp, static_cast<int>(*d)});
-      }
-  return out;
-}
-
 // Visits every layout of one group: ep, vp, mb and the memory modes. Returns
 // false when the collector reached its stop target.
 bool search_group(Collector& collector, const perf::TrainingModel& model, const perf::Hardware& hw,
                   const perf::TrainingPins& pins, const Group& g) {
   const auto& c = model.costs;
-  const auto batch = static_cast<long long>(model.batch_sequences);
   std::vector<int> eps = {1};
   if (pins.ep) eps = {*pins.ep};
   else if (c.moe_layers > 0)
     eps = powers_of_two_up_to(std::gcd(static_cast<long long>(c.experts), static_cast<long long>(g.dp) * g.cp));
+  // Micro-batches divide the replica's share of the batch, so memory never falls as mb grows.
   std::vector<int> mbs;
   if (pins.mb) mbs = {*pins.mb};
   else
-    for (const auto d : divisors(std::max<long long>(1, batch / g.dp)))
+    for (const auto d : divisors(std::max<long long>(1, perf::sequences_per_replica(model, g.dp))))
       if (d <= kMaxMicroBatch) mbs.push_back(static_cast<int>(d));
   const int per_stage = (c.layers + g.pp - 1) / g.pp;
   std::vector<int> vps;
@@ -286,59 +193,159 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
   else
     for (int v = 1; v <= std::min(kMaxVirtualStages, g.pp > 1 ? per_stage : 1); ++v)
       if (per_stage % v == 0) vps.push_back(v);
+  const auto layout_of = [&](int ep, int vp, int mb) {
+    TrainingLayout layout;
+    layout.tp = g.tp, layout.pp = g.pp, layout.dp = g.dp, layout.cp = g.cp;
+    layout.ep = ep, layout.mb = mb, layout.vp = vp;
+    layout.sp = pins.sp.value_or(true);
+    layout.a2a_overlap = pins.a2a_overlap.value_or(true);
+    return layout;
+  };
+  if (mbs.empty()) return true;
+  // The group's most memory-saving layouts first, one per ZeRO stage (ZeRO-3
+  // gathers a layer's weights, so over one replica it needs more than
+  // ZeRO-1): when none fits, no layout of the group does (memory never rises
+  // with ep, vp or recompute, and never falls as mb grows).
+  auto thrifty = layout_of(eps.back(), vps.back(), mbs.front());
+  const MemoryMode most_saving_mode = memory_modes(pins, hw).back();
+  thrifty.recompute = most_saving_mode.recompute;
+  thrifty.bf16_moments = most_saving_mode.bf16_moments;
+  thrifty.fp8_activations = most_saving_mode.fp8_activations;
+  bool any_fits = false;
+  for (const int zero : pins.zero ? std::vector<int>{*pins.zero} : std::vector<int>{1, 3}) {
+    thrifty.zero = zero;
+    if ((any_fits = collector.fits(model, hw, thrifty))) break;
+  }
+  if (!any_fits) return true;
   for (const int ep : eps)
     for (const int vp : vps)
       for (const int mb : mbs) {  // ascending: memory never falls as mb grows
-        TrainingLayout layout;
-        layout.tp = g.tp, layout.pp = g.pp, layout.dp = g.dp, layout.cp = g.cp;
-        layout.ep = ep, layout.mb = mb, layout.vp = vp;
-        layout.sp = pins.sp.value_or(true);
-        layout.a2a_overlap = pins.a2a_overlap.value_or(true);
-        if (visit_modes(collector, model, hw, layout, pins) == Rejection::memory) break;
+        if (visit_modes(collector, model, hw, layout_of(ep, vp, mb), pins) == Rejection::memory) break;
         if (collector.done()) return false;
       }
   return true;
 }
 
+// A shape's place in a walk over its data-parallel degrees.
+struct Cursor {
+  double key = 0;  // the bound (best first) or the chips (smallest first) of the group at `index`
+  std::size_t shape = 0;
+  std::size_t index = 0;  // into the degrees
+};
+
+// The last index into ascending `degrees` whose group fits in `max_chips`; -1 when none.
+long long last_fitting(const std::vector<int>& degrees, const Shape& s, long long max_chips) {
+  const long long most = max_chips / s.chips();
+  return static_cast<long long>(std::upper_bound(degrees.begin(), degrees.end(), most) - degrees.begin()) - 1;
+}
+
 }  // namespace
 
 TrainingSearch search_training(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips,
-                               const perf::TrainingPins& pins, int keep, double stop_at_tokens_per_s) {
+                               const perf::TrainingPins& pins, int keep, double stop_at_tokens_per_s, Rank rank) {
   TrainingSearch out;
-  Collector collector(out, keep, stop_at_tokens_per_s);
+  Collector collector(out, keep, stop_at_tokens_per_s, rank);
   const GroupBounds bounds(model, hw, pins);
-  for (const auto& g : training_groups(model, max_chips, pins)) {
-    // Skip groups that cannot enter the kept list or reach the stop target. (Groups
-    // whose state cannot fit are still visited: the nearest memory miss explains
-    // an impossible request, and their layouts fail the memory check at once.)
+  const auto shapes = model_parallel_shapes(model, max_chips, pins);
+  const auto degrees = data_parallel_degrees(model, max_chips, pins.dp);
+  // Best first: the group with the highest bound among every shape's largest
+  // unvisited degree. Ranked by tokens/s a shape's bound falls as dp falls, so
+  // the bound at its largest unvisited degree is its key; ranked by days the
+  // bound counts goodput and need not fall, so the key is the highest bound
+  // among the shape's unvisited degrees. Once the highest key left cannot
+  // enter the kept list (or reach the stop target), no unvisited group can.
+  const auto bound_of = [&](const Group& g) {
     const double upper = bounds.upper_tokens_per_s(g);
-    if ((collector.full() && upper < collector.threshold()) ||
-        (std::isfinite(stop_at_tokens_per_s) && upper < stop_at_tokens_per_s)) {
-      ++out.pruned;
-      continue;
-    }
-    if (!search_group(collector, model, hw, pins, g)) break;
+    return rank == Rank::tokens_per_s ? upper : upper * perf::goodput(hw, static_cast<double>(g.chips()));
+  };
+  std::vector<std::vector<double>> keys(rank == Rank::days ? shapes.size() : 0);  // by shape, by degree index
+  const auto by_key = [](const Cursor& a, const Cursor& b) { return a.key < b.key; };
+  std::vector<Cursor> heap;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const long long last = last_fitting(degrees, shapes[i], max_chips);
+    if (last < 0) continue;
+    const auto index = static_cast<std::size_t>(last);
+    if (rank == Rank::days)
+      for (std::size_t d = 0; d <= index; ++d)
+        keys[i].push_back(std::max(d > 0 ? keys[i].back() : 0.0, bound_of(Group(shapes[i], degrees[d]))));
+    heap.push_back({rank == Rank::days ? keys[i].back() : bound_of(Group(shapes[i], degrees[index])), i, index});
   }
+  const auto beyond_reach = [&](double upper) {
+    return (collector.full() && upper < collector.threshold()) ||
+           (std::isfinite(stop_at_tokens_per_s) && upper < stop_at_tokens_per_s);
+  };
+  std::make_heap(heap.begin(), heap.end(), by_key);
+  // Groups whose state cannot fit are still visited when the bound allows: the
+  // nearest memory miss explains an impossible request, and their layouts fail
+  // the memory check at once.
+  while (!heap.empty() && !beyond_reach(heap.front().key)) {
+    std::pop_heap(heap.begin(), heap.end(), by_key);
+    Cursor cursor = heap.back();
+    heap.pop_back();
+    const Shape& shape = shapes[cursor.shape];
+    const Group g(shape, degrees[cursor.index]);
+    if (rank == Rank::days && beyond_reach(bound_of(g))) ++out.pruned;
+    else if (!search_group(collector, model, hw, pins, g)) break;
+    if (cursor.index == 0) continue;
+    --cursor.index;
+    cursor.key = rank == Rank::days ? keys[cursor.shape][cursor.index] : bound_of(Group(shape, degrees[cursor.index]));
+    heap.push_back(cursor);
+    std::push_heap(heap.begin(), heap.end(), by_key);
+  }
+  for (const auto& cursor : heap) out.pruned += static_cast<long long>(cursor.index) + 1;
   return out;
 }
 
-std::optional<long long> smallest_training_cluster(const perf::TrainingModel& model, const perf::Hardware& hw,
-                                                   long long step, long long max_chips, double needed_tokens_per_s) {
-  auto groups = training_groups(model, max_chips, {});
-  const auto bought = [step](const Group& g) { return (g.chips() + step - 1) / step * step; };
-  std::stable_sort(groups.begin(), groups.end(), [&](const Group& a, const Group& b) { return bought(a) < bought(b); });
+std::optional<SmallestCluster> smallest_training_cluster(const perf::TrainingModel& model, const perf::Hardware& hw,
+                                                         long long step, long long max_chips,
+                                                         double needed_tokens_per_s) {
   const perf::TrainingPins pins;
   const GroupBounds bounds(model, hw, pins);
-  for (const auto& g : groups) {
-    if (bought(g) > max_chips) break;
+  const auto shapes = model_parallel_shapes(model, max_chips, pins);
+  const auto degrees = data_parallel_degrees(model, max_chips);
+  const auto bought = [step](long long chips) { return (chips + step - 1) / step * step; };
+  // Smallest first, each shape from its first degree whose bound reaches the
+  // need (the bound rises with dp, and goodput only raises the target).
+  const auto by_key = [](const Cursor& a, const Cursor& b) { return a.key > b.key; };
+  std::vector<Cursor> heap;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const auto first = std::partition_point(degrees.begin(), degrees.end(), [&](int dp) {
+      return bounds.upper_tokens_per_s(Group(shapes[i], dp)) < needed_tokens_per_s;
+    });
+    if (first == degrees.end()) continue;
+    const auto index = static_cast<std::size_t>(first - degrees.begin());
+    heap.push_back({static_cast<double>(bought(shapes[i].chips() * *first)), i, index});
+  }
+  std::make_heap(heap.begin(), heap.end(), by_key);
+  // Once a group meets the target, the fastest layout (in days) on that many
+  // chips is among the groups bought at the same count: any layout bought
+  // smaller misses the deadline, so it is slower than the one found.
+  std::optional<long long> count;
+  TrainingSearch fastest;
+  Collector fastest_collector(fastest, 1, std::numeric_limits<double>::infinity(), Rank::days);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), by_key);
+    Cursor cursor = heap.back();
+    heap.pop_back();
+    const Group g(shapes[cursor.shape], degrees[cursor.index]);
+    if (bought(g.chips()) > (count ? *count : max_chips)) continue;  // and every later degree of the shape
     // The deadline's throughput, raised for the failures a cluster this size suffers.
     const double target = needed_tokens_per_s / perf::goodput(hw, static_cast<double>(g.chips()));
-    if (!bounds.state_fits(g) || bounds.upper_tokens_per_s(g) < target) continue;
-    TrainingSearch scratch;
-    Collector collector(scratch, 1, target);
-    search_group(collector, model, hw, pins, g);
-    if (scratch.stopped_early) return bought(g);
+    if (bounds.upper_tokens_per_s(g) >= target) {
+      if (!count) {
+        TrainingSearch scratch;
+        Collector collector(scratch, 1, target);
+        search_group(collector, model, hw, pins, g);
+        if (scratch.stopped_early) count = bought(g.chips());
+      }
+      if (count) search_group(fastest_collector, model, hw, pins, g);
+    }
+    if (++cursor.index == degrees.size()) continue;
+    cursor.key = static_cast<double>(bought(shapes[cursor.shape].chips() * degrees[cursor.index]));
+    heap.push_back(cursor);
+    std::push_heap(heap.begin(), heap.end(), by_key);
   }
+  if (count) return SmallestCluster{*count, fastest.best.front()};
   return std::nullopt;
 }
 

@@ -1,12 +1,13 @@
 #pragma once
 // Exhaustive search over training layouts for one chip and chip budget.
-// Every combination of tp, pp, dp, cp, ep, mb and vp allowed by the pins is
-// visited; for each, memory-saving modes are tried cheapest first (no
+// Every combination of tp, pp, dp, cp, ep, mb and vp allowed by the pins (the
+// values each key may take are in search/training_groups.h) is visited; for each, memory-saving modes are tried cheapest first (no
 // recompute, optimizer sharding over DP) and a costlier mode (selective or
 // full recompute, ZeRO-3) only when every cheaper one runs out of memory,
 // since it can only be slower. Sequence parallelism is on whenever tp > 1 and
 // unpinned: it saves memory at the same communication volume. Chip groups
-// that could not enter the top list even at peak speed are skipped.
+// that could not enter the top list even at peak speed are skipped, the most
+// promising visited first.
 
 #include <array>
 #include <limits>
@@ -39,20 +40,33 @@ struct TrainingSearch {
   long long rejected_count(perf::Rejection r) const { return rejected[static_cast<std::size_t>(r)]; }
 };
 
+// What "fastest" means: the most tokens/s, or the fewest days to train
+// (tokens/s at the goodput of the layout's chip count: with failures counted,
+// more chips can take longer).
+enum class Rank { tokens_per_s, days };
+
 // Searches layouts using at most `max_chips` chips. `keep` is how many of the
 // fastest to return. The search stops at the first layout reaching
 // `stop_at_tokens_per_s` (a feasibility question: can these chips reach a
-// throughput?), returning that layout.
+// throughput?), returning that layout; ranked by days, the target is tokens/s
+// at goodput.
 TrainingSearch search_training(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips,
                                const perf::TrainingPins& pins, int keep = 5,
-                               double stop_at_tokens_per_s = std::numeric_limits<double>::infinity());
+                               double stop_at_tokens_per_s = std::numeric_limits<double>::infinity(),
+                               Rank rank = Rank::tokens_per_s);
 
 // The fewest chips, bought in steps of `step`, on which some layout reaches
-// `needed_tokens_per_s` once failures at that size are counted; nullopt when
-// no cluster of at most `max_chips` does. Chip groups are tried smallest
-// first, each searched only until a layout meets the target.
-std::optional<long long> smallest_training_cluster(const perf::TrainingModel& model, const perf::Hardware& hw,
-                                                   long long step, long long max_chips, double needed_tokens_per_s);
+// `needed_tokens_per_s` once failures at that size are counted, and the
+// layout with the fewest days on them; nullopt when no cluster of at most
+// `max_chips` does. Chip groups are tried smallest first, each searched only
+// until a layout meets the target.
+struct SmallestCluster {
+  long long count = 0;   // chips bought, a multiple of the step
+  RankedTraining fastest;  // the fewest days on at most `count` chips
+};
+std::optional<SmallestCluster> smallest_training_cluster(const perf::TrainingModel& model, const perf::Hardware& hw,
+                                                         long long step, long long max_chips,
+                                                         double needed_tokens_per_s);
 
 struct RankedInference {
   perf::InferenceLayout layout;

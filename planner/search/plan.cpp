@@ -53,9 +53,11 @@ Sized size_one(const specs::Catalog& catalog, const PlanRequest& request, const 
   s.hw->matmul_flops *= request.efficiency_scale;
   s.hw->attention_flops *= request.efficiency_scale;
   if (w.kind == workload::Kind::training) {
-    s.training = size_training(perf::make_training_model(w), *s.hw, choice.step, deadline_of(request, w));
+    s.training = size_training(perf::make_training_model(w, request.batch_tolerance), *s.hw, choice.step,
+                               deadline_of(request, w));
   } else {
-    s.serving = size_serving(perf::make_inference_model(w), *s.hw, choice.step);
+    s.serving = size_serving(perf::make_inference_model(w), *s.hw, choice.step,
+                             choice.system ? choice.system->id : choice.chip->id);
   }
   return s;
 }
@@ -130,19 +132,28 @@ Candidate price(const PlanRequest& request, int wi, const Sized& s, const specs:
   } else if (training && !s.training.feasible) {
     c.why_not = s.training.why_not;
     c.fastest_days = s.training.best_days_at_max;
+    c.fastest_count = s.training.fastest_count;
   } else if (!training && !s.serving.feasible) {
     c.why_not = s.serving.why_not;
   } else if (training) {
     c.count = c.step_chips = s.training.count;
+    c.idle_chips = s.training.idle_chips;
+    if (c.idle_chips > 0)
+      c.idle_reason = fmt::format("bought in whole {}-chip systems; the fastest layout on them uses {}", choice.step,
+                                  grouped(static_cast<double>(s.training.best.layout.chips())));
     c.layout = s.training.best.layout.str();
     c.days = s.training.days;
     years = c.days / kDaysPerYear;
   } else {
-    c.step_chips = s.serving.replica_chips;
-    const auto chips = serving_chips(s.serving.best, c.step_chips, w.demanded_output_tokens_per_s());
+    const auto& sv = s.serving;
+    c.step_chips = sv.unit_chips;  // whole systems holding whole replicas
+    const auto chips = serving_chips(sv.best, {sv.replica_chips, sv.unit_chips, sv.replicas_per_unit},
+                                     w.demanded_output_tokens_per_s());
     c.count = chips.total;
-    c.layout = s.serving.best.layout.str();
+    c.layout = sv.best.layout.str();
     c.output_tokens_per_s = chips.output_tokens_per_s;
+    c.idle_chips = chips.idle;
+    c.idle_reason = sv.idle_reason;
   }
   if (c.count > 0) {
     c.cost = cost::cost_of({choice.chip, choice.system, &site, c.count, years}, request.assumptions);

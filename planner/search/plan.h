@@ -46,6 +46,7 @@ struct PlanRequest {
   std::optional<double> budget_usd;  // capex (rent when renting) of the whole plan
   std::optional<double> max_mw;      // facility power of the whole plan
   std::optional<double> deadline_days;  // overrides the workloads' deadline_days
+  double batch_tolerance = perf::kDefaultBatchTolerance;  // share a layout's global batch may differ by
   cost::Assumptions assumptions;
   double serving_years = 1;  // horizon over which serving fleets are priced
   // Multiplies every chip's achievable compute rates (GEMM and attention):
@@ -117,8 +118,11 @@ struct Candidate {
   long long step_chips = 0;   // chips per integer step: the whole cluster (training) or one replica (serving)
   long long count = 0;        // chips for the whole demand with this option alone
   std::string layout;
+  long long idle_chips = 0;   // of `count`, bought in whole systems but outside every replica
+  std::string idle_reason;    // why, when some idle
   double days = 0;                  // training
   double fastest_days = 0;          // training that misses its deadline: the fastest it can go (0: unknown)
+  long long fastest_count = 0;      // and the chips it buys for that
   double output_tokens_per_s = 0;   // serving, with `count` chips
   cost::Cost cost;                  // of `count` chips over the job or the serving horizon
   double usd_per_run = 0;           // training: the job's cost

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "perf/training.h"
 #include "perf/transformer.h"
 #include "search/layout_search.h"
+#include "search/training_groups.h"
 #include "specs/catalog.h"
 #include "util/file_system.h"
 
@@ -504,10 +506,20 @@ TEST_SUITE("perf::training") {
     CHECK(perf::describe(perf::first_problem(big, tp3), big, tp3) == "tp=3 does not divide the 128 attention heads");
 
     const auto model = perf::make_training_model(training_workload(llama3_8b()));
+    // Within the default 5%, 3 replicas of 171 sequences run 513 of the 512; exactly, they cannot.
     const auto dp3 = training_layout(1, 1, 3);
-    CHECK(perf::first_problem(model, dp3) == perf::LayoutProblem::batch);
-    CHECK(perf::describe(perf::LayoutProblem::batch, model, dp3) ==
-          "the global batch of 512 sequences does not split into dp=3 replicas of micro-batches of 1");
+    CHECK(perf::first_problem(model, dp3) == perf::LayoutProblem::none);
+    const auto exact = perf::make_training_model(training_workload(llama3_8b()), 0);
+    CHECK(perf::first_problem(exact, dp3) == perf::LayoutProblem::batch);
+    CHECK(perf::describe(perf::LayoutProblem::batch, exact, dp3) ==
+          "the global batch of 512 sequences (within 0%) does not split into dp=3 replicas");
+    // 300 replicas take 2 sequences each: 600 is 17% above 512.
+    const auto dp300 = training_layout(1, 1, 300);
+    CHECK(perf::describe(perf::first_problem(model, dp300), model, dp300) ==
+          "the global batch of 512 sequences (within 5%) does not split into dp=300 replicas");
+    const auto mb2 = training_layout(1, 1, 3, 2);
+    CHECK(perf::describe(perf::first_problem(model, mb2), model, mb2) ==
+          "mb=2 does not divide the 171 sequences per replica (dp=3, global batch 513 of 512 within 5%)");
     const auto pp64 = training_layout(1, 64, 1);
     CHECK(perf::describe(perf::first_problem(model, pp64), model, pp64) == "pp=64 exceeds the 32 layers");
     const auto vp2 = training_layout(1, 1, 1, 1, 2);
@@ -524,7 +536,7 @@ TEST_SUITE("perf::training") {
 
     // The evaluation reports the rule's kind.
     const auto hw = hardware("h100-sxm", specs::Precision::bf16);
-    CHECK(perf::evaluate_training(model, hw, dp3).rejection == Rejection::batch);
+    CHECK(perf::evaluate_training(exact, hw, dp3).rejection == Rejection::batch);
     CHECK(perf::evaluate_training(big, hw, tp3).rejection == Rejection::divisibility);
   }
 
@@ -752,12 +764,16 @@ std::vector<int> divisors_of(long long n) {
 struct BruteForce {
   double best_tokens_per_s = 0;
   std::vector<perf::TrainingLayout> best_layouts;  // every layout reaching best_tokens_per_s
+  double best_days = std::numeric_limits<double>::infinity();
   long long evaluated = 0;
   // The largest tokens/s of a layout over its chips' peak: every GEMM FLOP
   // (3 per forward FLOP) at the GEMM rate, every attention FLOP (1 forward +
   // 2.5 FlashAttention backward) at the attention rate. Above 1 the search's
   // bound would prune a layout that could win.
   double worst_bound_ratio = 0;
+  // The same against the search's own group bound (fullest stage, element-wise
+  // bytes, tensor-parallel collectives, least bubble).
+  double worst_group_bound_ratio = 0;
 };
 
 double peak_tokens_per_s(const perf::TrainingModel& model, const perf::Hardware& hw, double chips) {
@@ -767,16 +783,23 @@ double peak_tokens_per_s(const perf::TrainingModel& model, const perf::Hardware&
 }
 
 // Every layout the training search may visit for a dense model with pp
-// pinned, each with every ZeRO stage and recompute mode the search tries.
+// pinned, each with every ZeRO stage and recompute mode the search tries:
+// every dp whose replicas share the batch within its tolerance, every
+// micro-batch dividing a replica's share.
 BruteForce brute_force(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips, int pp) {
   BruteForce out;
-  const auto batch = static_cast<long long>(model.batch_sequences);
+  perf::TrainingPins pins;
+  pins.pp = pp;
+  const search::GroupBounds bounds(model, hw, pins);
   const int per_stage = (model.costs.layers + pp - 1) / pp;
   for (const int tp : powers_of_two(std::min<long long>(64, max_chips)))
     for (const int cp : powers_of_two(std::min<long long>(32, static_cast<long long>(model.seq_len))))
-      for (const int dp : divisors_of(batch)) {
-        if (static_cast<long long>(tp) * cp * pp * dp > max_chips) continue;
-        for (const int mb : divisors_of(batch / dp)) {
+      for (int dp = 1; static_cast<long long>(tp) * cp * pp * dp <= max_chips; ++dp) {
+        const long long per_replica = perf::sequences_per_replica(model, dp);
+        if (per_replica == 0) continue;
+        search::Group group;
+        group.tp = tp, group.cp = cp, group.pp = pp, group.dp = dp;
+        for (const int mb : divisors_of(per_replica)) {
           if (mb > 16) continue;
           for (int vp = 1; vp <= std::min(8, pp > 1 ? per_stage : 1); ++vp) {
             if (per_stage % vp != 0) continue;
@@ -790,6 +813,9 @@ BruteForce brute_force(const perf::TrainingModel& model, const perf::Hardware& h
                 out.worst_bound_ratio =
                     std::max(out.worst_bound_ratio,
                              e.tokens_per_s / peak_tokens_per_s(model, hw, static_cast<double>(l.chips())));
+                out.worst_group_bound_ratio =
+                    std::max(out.worst_group_bound_ratio, e.tokens_per_s / bounds.upper_tokens_per_s(group));
+                out.best_days = std::min(out.best_days, e.days);
                 if (e.tokens_per_s > out.best_tokens_per_s) {
                   out.best_tokens_per_s = e.tokens_per_s;
                   out.best_layouts.clear();
@@ -814,7 +840,8 @@ TEST_SUITE("search::training") {
   TEST_CASE("the search finds what a brute-force loop finds: pruning loses nothing") {
     const auto model = perf::make_training_model(training_workload(llama3_8b()));
     const auto hw = hardware("h100-sxm", specs::Precision::bf16);
-    for (const int pp : {1, 2}) {
+    // pp=3 splits the 32 layers unevenly (11, 11, 10).
+    for (const int pp : {1, 2, 3}) {
       CAPTURE(pp);
       perf::TrainingPins pins;
       pins.pp = pp;
@@ -825,8 +852,10 @@ TEST_SUITE("search::training") {
       // The bound skipped work, and fewer layouts were evaluated than the loop evaluated.
       CHECK(s.pruned > 0);
       CHECK(s.evaluated < brute.evaluated);
-      // No layout beats its chips' peak, the bound the search prunes with.
+      // No layout beats its chips' peak, nor the tighter group bound the search prunes with.
       CHECK(brute.worst_bound_ratio < 1);
+      CHECK(brute.worst_group_bound_ratio < 1);
+      CHECK(brute.worst_group_bound_ratio > 0.5);  // and the bound is not vacuous
       // Yet the best is the loop's best, to the last bit (the same arithmetic on the same layout).
       CHECK(s.best.front().estimate.tokens_per_s == brute.best_tokens_per_s);
       const auto& found = s.best.front().layout.str();
@@ -838,6 +867,11 @@ TEST_SUITE("search::training") {
         CHECK(s.best[i].layout.pp == pp);
         if (i > 0) CHECK(s.best[i].estimate.tokens_per_s <= s.best[i - 1].estimate.tokens_per_s);
       }
+      // Ranked by days (goodput counted), the search finds the loop's fewest days.
+      const auto by_days =
+          search::search_training(model, hw, 64, pins, 1, std::numeric_limits<double>::infinity(), search::Rank::days);
+      REQUIRE(!by_days.best.empty());
+      CHECK(by_days.best.front().estimate.days == brute.best_days);
     }
   }
 

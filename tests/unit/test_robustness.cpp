@@ -33,18 +33,27 @@ TEST_SUITE("robustness round 2") {
   TEST_CASE("disaggregated serving buys what the prefill and decode pools add up to") {
     // 10,000 tokens/s: the decode pool needs 10 chips, prefill 10; each pool
     // rounds up to 2 replicas of 8, so 32 chips, not the fluid 20 rounded once (24).
-    const auto chips = search::serving_chips(round_replica(true), 8, 10'000);
+    const auto chips = search::serving_chips(round_replica(true), search::unpacked(8), 10'000);
     CHECK(chips.decode == 16);
     CHECK(chips.prefill == 16);
     CHECK(chips.total == 32);
     // Both pools of 16 chips keep up with 16,000 output tokens/s.
     CHECK(chips.output_tokens_per_s == doctest::Approx(16'000));
-    // Replicas rounded up to whole systems of 72 chips: 2 + 2 systems.
-    CHECK(search::serving_chips(round_replica(true), 72, 10'000).total == 4 * 72);
+    CHECK(chips.idle == 0);
+    // In systems of 72 chips the 4 replicas of 8 share one system (9 fit), 40 chips idle.
+    const auto packed = search::serving_chips(round_replica(true), search::pack_replicas(8, 72), 10'000);
+    CHECK(packed.total == 72);
+    CHECK(packed.idle == 40);
+    // Replicas of 48 chips fill one 72-chip system each, 24 idle in each.
+    auto wide = round_replica(true);
+    wide.layout.ep = 48;
+    const auto apart = search::serving_chips(wide, search::pack_replicas(48, 72), 10'000);
+    CHECK(apart.total == 2 * 72);
+    CHECK(apart.idle == 2 * 24);
   }
 
   TEST_CASE("colocated serving buys whole replicas at the end-to-end rate") {
-    const auto chips = search::serving_chips(round_replica(false), 8, 10'000);
+    const auto chips = search::serving_chips(round_replica(false), search::unpacked(8), 10'000);
     CHECK(chips.total == 24);  // 20 chips of 500 tokens/s, 3 replicas of 8
     CHECK(chips.prefill == 0);
     CHECK(chips.decode == 0);

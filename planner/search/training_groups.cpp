@@ -1,0 +1,166 @@
+#include "search/training_groups.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "perf/collectives.h"
+#include "perf/scale_effects.h"
+#include "perf/training_parts.h"
+
+namespace planner::search {
+
+std::vector<int> powers_of_two_up_to(long long limit) {
+  std::vector<int> out;
+  for (long long v = 1; v <= limit; v *= 2) out.push_back(static_cast<int>(v));
+  return out;
+}
+
+std::vector<long long> divisors(long long n) {
+  std::vector<long long> small, large;
+  for (long long d = 1; d * d <= n; ++d) {
+    if (n % d != 0) continue;
+    small.push_back(d);
+    if (d != n / d) large.push_back(n / d);
+  }
+  small.insert(small.end(), large.rbegin(), large.rend());
+  return small;
+}
+
+namespace {
+
+// Bytes per activation element tensor parallelism exchanges (BF16).
+constexpr double kActivationBytes = 2;
+
+std::vector<int> pinned_or(const std::optional<int>& pin, std::vector<int> candidates) {
+  if (pin) return {*pin};
+  return candidates;
+}
+
+}  // namespace
+
+std::vector<int> data_parallel_degrees(const perf::TrainingModel& model, long long max_dp,
+                                       const std::optional<int>& pin) {
+  if (pin) return *pin <= max_dp ? std::vector<int>{*pin} : std::vector<int>{};
+  // No replica takes less than one sequence: dp stays within the batch and its tolerance.
+  const auto batch = static_cast<long long>(model.batch_sequences);
+  const double most = std::floor(model.batch_sequences * (1 + model.batch_tolerance));
+  const auto limit = static_cast<long long>(std::min(static_cast<double>(max_dp), most));
+  std::vector<int> out;
+  for (long long dp = 1; dp <= limit;) {
+    out.push_back(static_cast<int>(dp));
+    dp = dp < kEveryDpUpTo ? dp + 1
+                           : std::max(dp + 1, static_cast<long long>(std::floor(static_cast<double>(dp) * kDpStepRatio)));
+  }
+  for (const auto d : divisors(batch))
+    if (d > kEveryDpUpTo && d <= limit) out.push_back(static_cast<int>(d));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::erase_if(out, [&](int dp) { return perf::sequences_per_replica(model, dp) == 0; });
+  return out;
+}
+
+std::vector<int> pipeline_depths(const perf::TrainingModel& model, const std::optional<int>& pin) {
+  if (pin) return {*pin};
+  // The fewest stages for each fullest-stage layer count: a deeper pipeline
+  // whose fullest stage holds as many layers runs the same stage time with a
+  // longer bubble, more micro-batches in flight and more chips.
+  const int layers = model.costs.layers;
+  std::vector<int> out;
+  for (int per_stage = layers; per_stage >= 1; --per_stage) {
+    const int pp = (layers + per_stage - 1) / per_stage;
+    if (out.empty() || out.back() != pp) out.push_back(pp);
+  }
+  return out;
+}
+
+std::vector<Shape> model_parallel_shapes(const perf::TrainingModel& model, long long max_chips,
+                                         const perf::TrainingPins& pins) {
+  std::vector<Shape> out;
+  const auto tps = pinned_or(pins.tp, powers_of_two_up_to(std::min<long long>(kMaxTp, max_chips)));
+  const auto cps =
+      pinned_or(pins.cp, powers_of_two_up_to(std::min<long long>(kMaxCp, static_cast<long long>(model.seq_len))));
+  const auto pps = pipeline_depths(model, pins.pp);
+  for (const int tp : tps)
+    for (const int cp : cps)
+      for (const int pp : pps)
+        if (static_cast<long long>(tp) * cp * pp <= max_chips) out.push_back({tp, cp, pp});
+  return out;
+}
+
+GroupBounds::GroupBounds(const perf::TrainingModel& model, const perf::Hardware& hw, const perf::TrainingPins& pins)
+    : model_(model), pins_(pins) {
+  const auto& c = model.costs;
+  const double attention_passes = model.flash_attention ? 3.5 : 3.0;
+  // Attention core per token per layer, causal: half the sequence attended on average.
+  const double attention_s =
+      attention_passes * c.attention_core_flops_per_context * (model.seq_len / 2) / hw.attention_flops;
+  const double attention_gemm = c.attention.flops_per_token();
+  // GEMMs at a training step's GEMM rate; the router and (FP8 training) the
+  // output head at its BF16 rate, as the step model runs them.
+  const double gemm_rate = hw.training_matmul_flops;
+  const double bf16_rate = hw.bytes_per_weight >= 2 ? hw.training_matmul_flops : hw.training_bf16_matmul_flops;
+  // Element-wise passes (norms, residuals, activations, FP8 casts) stream their
+  // bytes forward and twice backward at the memory bandwidth.
+  const double dense_bytes = c.dense_layer_elementwise_bytes + perf::detail::fp8_cast_bytes_per_token(c, hw, false);
+  const double moe_bytes = c.moe_layer_elementwise_bytes + perf::detail::fp8_cast_bytes_per_token(c, hw, true);
+  dense_layer_s_ = 3 * (attention_gemm + c.dense_ffn.flops_per_token()) / gemm_rate + attention_s +
+                   3 * dense_bytes / hw.hbm_bytes_per_s;
+  const double moe_gemm = attention_gemm + c.shared_ffn.flops_per_token() + c.top_k * c.expert_ffn.flops_per_token();
+  moe_layer_s_ = 3 * moe_gemm / gemm_rate + 3 * 2 * c.router_params / hw.training_bf16_matmul_flops + attention_s +
+                 3 * moe_bytes / hw.hbm_bytes_per_s;
+  head_s_ = 3 * 2 * c.embedding_params / bf16_rate;
+  // Each MTP module: its [hidden; embedding] projection, one more layer like
+  // the model's last, and another pass of the head (perf's mtp_module_time).
+  const double mtp_layer_s = c.moe_layers > 0 ? moe_layer_s_ : dense_layer_s_;
+  tail_s_ = head_s_ + c.mtp_layers * (3 * 2 * (2 * c.hidden) * c.hidden / gemm_rate + mtp_layer_s + head_s_);
+  hw_ = &hw;
+}
+
+double GroupBounds::tp_seconds_per_token(int tp, int pp) const {
+  if (tp == 1) return 0;
+  // Forward and backward, an all-gather and a reduce-scatter around attention
+  // and the dense FFN (around attention only in an expert-parallel MoE layer),
+  // each moving the activations at the TP group's bandwidth; per token at the
+  // largest micro-batch, where a collective's fixed costs weigh least.
+  const auto& c = model_.costs;
+  const double tokens = std::max(kMaxMicroBatch, pins_.mb.value_or(1)) * model_.seq_len;
+  const double per_collective_s =
+      perf::ring_gather_time(tokens * c.hidden * kActivationBytes, tp, perf::group_link(*hw_, tp, 1)) / tokens;
+  const auto stage = perf::fullest_stage(c, pp);
+  const double fullest = stage.dense_layers * 8 + stage.moe_layers * 4;
+  const double average = (c.dense_layers * 8.0 + c.moe_layers * 4.0) / pp;
+  return std::max(fullest, average) * per_collective_s;
+}
+
+double GroupBounds::stage_seconds_per_token(int pp) const {
+  // As perf's slowest_stage_compute: the head and the MTP modules (the tail)
+  // sit on the last stage; with pp > 1 the slowest stage takes the most of the
+  // fullest layer stage, an even share of all the work, and the tail alone.
+  const auto& c = model_.costs;
+  const auto stage = perf::fullest_stage(c, pp);
+  const double fullest = stage.dense_layers * dense_layer_s_ + stage.moe_layers * moe_layer_s_;
+  const double average = (c.dense_layers * dense_layer_s_ + c.moe_layers * moe_layer_s_) / pp;
+  if (pp <= 1) return std::max(fullest, average) + tail_s_;
+  return std::max({fullest, average + tail_s_ / pp, tail_s_});
+}
+
+double GroupBounds::upper_tokens_per_s(const Group& g) const {
+  // Micro-batches per replica are at most the replica's share of the largest
+  // batch the tolerance allows (a continuous bound, so the result rises with dp).
+  const double most_batch = model_.batch_sequences * (1 + model_.batch_tolerance);
+  const double most_microbatches = most_batch / g.dp / (pins_.mb ? *pins_.mb : 1);
+  const int per_stage = (model_.costs.layers + g.pp - 1) / g.pp;
+  const int most_interleaving = pins_.vp ? *pins_.vp : std::min(kMaxVirtualStages, per_stage);
+  const double least_bubble = (g.pp - 1.0) / (most_interleaving * std::max(1.0, most_microbatches));
+  return peak_tokens_per_s(g) / (1 + least_bubble);
+}
+
+double GroupBounds::peak_tokens_per_s(const Group& g) const {
+  const double chips = static_cast<double>(g.chips());
+  // Stragglers add a fraction of the whole step (perf::straggler_slowdown).
+  return static_cast<double>(g.dp) * g.cp * g.tp /
+         ((stage_seconds_per_token(g.pp) + g.tp * tp_seconds_per_token(g.tp, g.pp)) *
+          (1 + perf::straggler_slowdown(*hw_, chips)));
+}
+
+}  // namespace planner::search
