@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <optional>
 
@@ -63,6 +64,12 @@ class Collector {
   }
 
   bool full() const { return out_.best.size() >= keep_; }
+  // True when no layout of at most `upper` tokens/s (at `goodput`) can enter
+  // the kept list or reach the stop target.
+  bool out_of_reach(double upper, double goodput) const {
+    const double best_score = rank_ == Rank::days ? upper * goodput : upper;
+    return (full() && best_score < threshold()) || (std::isfinite(stop_at_) && best_score < stop_at_);
+  }
   bool any_fit() const { return !out_.best.empty(); }
   // Memory of the layout visited last (valid when it passed the layout rules).
   const perf::TrainingMemory& last_memory() const { return last_memory_; }
@@ -129,26 +136,45 @@ double most_saving(const perf::TrainingMemory& m, const MemoryMode& from, const 
   return saving;
 }
 
+// The rungs and ZeRO stages a search tries, fixed for the whole search.
+struct Ladder {
+  std::vector<int> zeros;
+  std::vector<MemoryMode> modes;
+  Ladder(const perf::TrainingPins& pins, const perf::Hardware& hw)
+      : zeros(pins.zero ? std::vector<int>{*pins.zero} : std::vector<int>{1, 3}), modes(memory_modes(pins, hw)) {}
+};
+
+// Rungs known to run out of memory at a smaller micro-batch of the same
+// layout, a bit per rung for each ZeRO stage: memory never falls as mb grows,
+// so they run out again and are not visited.
+struct KnownMisses {
+  std::vector<std::uint64_t> by_zero;
+  explicit KnownMisses(const Ladder& ladder) : by_zero(ladder.zeros.size(), 0) {}
+};
+
 // Tries the memory-saving modes for one layout, cheapest first, stopping at
 // the first that fits: every later mode with the same or more saving is no faster.
 // Returns the last mode's rejection: `memory` means even the most saving mode
 // did not fit.
 Rejection visit_modes(Collector& collector, const perf::TrainingModel& model, const perf::Hardware& hw,
-                      TrainingLayout layout, const perf::TrainingPins& pins) {
-  const std::vector<int> zeros = pins.zero ? std::vector<int>{*pins.zero} : std::vector<int>{1, 3};
-  const std::vector<MemoryMode> modes = memory_modes(pins, hw);
+                      TrainingLayout layout, const Ladder& ladder, KnownMisses& known) {
+  const auto& modes = ladder.modes;
   std::size_t fitted_at = modes.size();  // first mode that fitted with a smaller zero stage
-  for (const int zero : zeros) {
+  for (std::size_t z = 0; z < ladder.zeros.size(); ++z) {
     std::optional<std::size_t> missed;  // the first rung that ran out of memory at this zero stage
     perf::TrainingMemory missed_memory;
     for (std::size_t i = 0; i < std::min(fitted_at, modes.size()); ++i) {
+      const std::uint64_t bit = std::uint64_t{1} << i;
+      if (known.by_zero[z] & bit) continue;
       // Exact prune: a rung that cannot save the overshoot of one already tried is
       // not visited, once some layout fits (until then every miss is visited, so
       // that the nearest one explains an impossible request).
       if (missed && collector.any_fit() &&
-          missed_memory.total() - most_saving(missed_memory, modes[*missed], modes[i]) > hw.hbm_bytes)
+          missed_memory.total() - most_saving(missed_memory, modes[*missed], modes[i]) > hw.hbm_bytes) {
+        known.by_zero[z] |= bit;
         continue;
-      layout.zero = zero;
+      }
+      layout.zero = ladder.zeros[z];
       layout.recompute = modes[i].recompute;
       layout.bf16_moments = modes[i].bf16_moments;
       layout.fp8_activations = modes[i].fp8_activations;
@@ -158,6 +184,7 @@ Rejection visit_modes(Collector& collector, const perf::TrainingModel& model, co
         break;
       }
       if (why != Rejection::memory) return why;  // rules do not depend on the mode
+      known.by_zero[z] |= bit;
       if (!missed) {
         missed = i;
         missed_memory = collector.last_memory();
@@ -175,7 +202,7 @@ namespace {
 // Visits every layout of one group: ep, vp, mb and the memory modes. Returns
 // false when the collector reached its stop target.
 bool search_group(Collector& collector, const perf::TrainingModel& model, const perf::Hardware& hw,
-                  const perf::TrainingPins& pins, const Group& g) {
+                  const perf::TrainingPins& pins, const Ladder& ladder, const GroupBounds& bounds, const Group& g) {
   const auto& c = model.costs;
   std::vector<int> eps = {1};
   if (pins.ep) eps = {*pins.ep};
@@ -207,22 +234,28 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
   // ZeRO-1): when none fits, no layout of the group does (memory never rises
   // with ep, vp or recompute, and never falls as mb grows).
   auto thrifty = layout_of(eps.back(), vps.back(), mbs.front());
-  const MemoryMode most_saving_mode = memory_modes(pins, hw).back();
+  const MemoryMode& most_saving_mode = ladder.modes.back();
   thrifty.recompute = most_saving_mode.recompute;
   thrifty.bf16_moments = most_saving_mode.bf16_moments;
   thrifty.fp8_activations = most_saving_mode.fp8_activations;
   bool any_fits = false;
-  for (const int zero : pins.zero ? std::vector<int>{*pins.zero} : std::vector<int>{1, 3}) {
+  for (const int zero : ladder.zeros) {
     thrifty.zero = zero;
     if ((any_fits = collector.fits(model, hw, thrifty))) break;
   }
   if (!any_fits) return true;
-  for (const int ep : eps)
-    for (const int vp : vps)
+  const double goodput = perf::goodput(hw, static_cast<double>(g.chips()));
+  for (const int ep : eps) {
+    // Exact prune: an expert-parallel degree whose own bound cannot compete.
+    if (collector.out_of_reach(bounds.upper_tokens_per_s(g, ep, mbs.back()), goodput)) continue;
+    for (const int vp : vps) {
+      KnownMisses known(ladder);
       for (const int mb : mbs) {  // ascending: memory never falls as mb grows
-        if (visit_modes(collector, model, hw, layout_of(ep, vp, mb), pins) == Rejection::memory) break;
+        if (visit_modes(collector, model, hw, layout_of(ep, vp, mb), ladder, known) == Rejection::memory) break;
         if (collector.done()) return false;
       }
+    }
+  }
   return true;
 }
 
@@ -246,6 +279,7 @@ TrainingSearch search_training(const perf::TrainingModel& model, const perf::Har
   TrainingSearch out;
   Collector collector(out, keep, stop_at_tokens_per_s, rank);
   const GroupBounds bounds(model, hw, pins);
+  const Ladder ladder(pins, hw);
   const auto shapes = model_parallel_shapes(model, max_chips, pins);
   const auto degrees = data_parallel_degrees(model, max_chips, pins.dp);
   // Best first: the group with the highest bound among every shape's largest
@@ -285,7 +319,7 @@ TrainingSearch search_training(const perf::TrainingModel& model, const perf::Har
     const Shape& shape = shapes[cursor.shape];
     const Group g(shape, degrees[cursor.index]);
     if (rank == Rank::days && beyond_reach(bound_of(g))) ++out.pruned;
-    else if (!search_group(collector, model, hw, pins, g)) break;
+    else if (!search_group(collector, model, hw, pins, ladder, bounds, g)) break;
     if (cursor.index == 0) continue;
     --cursor.index;
     cursor.key = rank == Rank::days ? keys[cursor.shape][cursor.index] : bound_of(Group(shape, degrees[cursor.index]));
@@ -301,6 +335,7 @@ std::optional<SmallestCluster> smallest_training_cluster(const perf::TrainingMod
                                                          double needed_tokens_per_s) {
   const perf::TrainingPins pins;
   const GroupBounds bounds(model, hw, pins);
+  const Ladder ladder(pins, hw);
   const auto shapes = model_parallel_shapes(model, max_chips, pins);
   const auto degrees = data_parallel_degrees(model, max_chips);
   const auto bought = [step](long long chips) { return (chips + step - 1) / step * step; };
@@ -335,10 +370,10 @@ std::optional<SmallestCluster> smallest_training_cluster(const perf::TrainingMod
       if (!count) {
         TrainingSearch scratch;
         Collector collector(scratch, 1, target);
-        search_group(collector, model, hw, pins, g);
+        search_group(collector, model, hw, pins, ladder, bounds, g);
         if (scratch.stopped_early) count = bought(g.chips());
       }
-      if (count) search_group(fastest_collector, model, hw, pins, g);
+      if (count) search_group(fastest_collector, model, hw, pins, ladder, bounds, g);
     }
     if (++cursor.index == degrees.size()) continue;
     cursor.key = static_cast<double>(bought(shapes[cursor.shape].chips() * degrees[cursor.index]));

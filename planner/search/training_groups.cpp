@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "perf/collectives.h"
+#include "perf/expert_exchange.h"
 #include "perf/scale_effects.h"
 #include "perf/training_parts.h"
 
@@ -109,11 +110,17 @@ GroupBounds::GroupBounds(const perf::TrainingModel& model, const perf::Hardware&
   moe_layer_s_ = 3 * moe_gemm / gemm_rate + 3 * 2 * c.router_params / hw.training_bf16_matmul_flops + attention_s +
                  3 * moe_bytes / hw.hbm_bytes_per_s;
   head_s_ = 3 * 2 * c.embedding_params / bf16_rate;
-  // Each MTP module: its [hidden; embedding] projection, one more layer like
-  // the model's last, and another pass of the head (perf's mtp_module_time).
-  const double mtp_layer_s = c.moe_layers > 0 ? moe_layer_s_ : dense_layer_s_;
-  tail_s_ = head_s_ + c.mtp_layers * (3 * 2 * (2 * c.hidden) * c.hidden / gemm_rate + mtp_layer_s + head_s_);
+  mtp_projection_s_ = 3 * 2 * (2 * c.hidden) * c.hidden / gemm_rate;
   hw_ = &hw;
+}
+
+double GroupBounds::tail_seconds_per_token(double moe_layer_s) const {
+  // The head, then each MTP module: its [hidden; embedding] projection, one
+  // more layer like the model's last, and another pass of the head (perf's
+  // mtp_module_time).
+  const auto& c = model_.costs;
+  const double mtp_layer_s = c.moe_layers > 0 ? moe_layer_s : dense_layer_s_;
+  return head_s_ + c.mtp_layers * (mtp_projection_s_ + mtp_layer_s + head_s_);
 }
 
 double GroupBounds::tp_seconds_per_token(int tp, int pp) const {
@@ -132,19 +139,48 @@ double GroupBounds::tp_seconds_per_token(int tp, int pp) const {
   return std::max(fullest, average) * per_collective_s;
 }
 
-double GroupBounds::stage_seconds_per_token(int pp) const {
+double GroupBounds::stage_seconds_per_token(int pp, double moe_layer_s, double moe_exchange_s) const {
   // As perf's slowest_stage_compute: the head and the MTP modules (the tail)
   // sit on the last stage; with pp > 1 the slowest stage takes the most of the
   // fullest layer stage, an even share of all the work, and the tail alone.
+  // The expert exchange is summed over the fullest stage on its own.
   const auto& c = model_.costs;
   const auto stage = perf::fullest_stage(c, pp);
-  const double fullest = stage.dense_layers * dense_layer_s_ + stage.moe_layers * moe_layer_s_;
-  const double average = (c.dense_layers * dense_layer_s_ + c.moe_layers * moe_layer_s_) / pp;
-  if (pp <= 1) return std::max(fullest, average) + tail_s_;
-  return std::max({fullest, average + tail_s_ / pp, tail_s_});
+  const double tail = tail_seconds_per_token(moe_layer_s);
+  const double fullest = stage.dense_layers * dense_layer_s_ + stage.moe_layers * moe_layer_s;
+  const double average = (c.dense_layers * dense_layer_s_ + c.moe_layers * moe_layer_s) / pp;
+  const double exchange = std::max(static_cast<double>(stage.moe_layers), c.moe_layers / static_cast<double>(pp)) *
+                          moe_exchange_s;
+  if (pp <= 1) return std::max(fullest, average) + tail + exchange;
+  return std::max({fullest, average + tail / pp, tail}) + exchange;
 }
 
-double GroupBounds::upper_tokens_per_s(const Group& g) const {
+double GroupBounds::upper_tokens_per_s(const Group& g) const { return bound(g, moe_layer_s_, 0); }
+
+double GroupBounds::upper_tokens_per_s(const Group& g, int ep, int largest_mb) const {
+  const auto& c = model_.costs;
+  if (ep <= 1 || c.moe_layers == 0) return upper_tokens_per_s(g);
+  // With experts spread over ep > 1 ranks the busiest rank sets the pace: its
+  // grouped GEMM runs the routing load ratio times the mean rows plus half an
+  // alignment block per local expert, and the dispatch and combine
+  // all-to-alls (paced by the same rank) are exposed by at least
+  // 1 - ep_overlap. Per token at the largest micro-batch, where padding and
+  // latencies weigh least.
+  const auto& hw = *hw_;
+  const double load = perf::routing_load_ratio(c, hw);
+  const double rows = largest_mb * model_.seq_len / g.cp;  // per chip per micro-batch
+  const double sent = rows / g.tp;
+  const double expert_s = c.expert_ffn.flops_per_token() / hw.training_matmul_flops;
+  const double padding_rows = static_cast<double>(c.experts) / ep * hw.grouped_gemm_row_alignment / 2;
+  const double moe_layer_s = moe_layer_s_ + 3 * expert_s * (c.top_k * (load - 1) + padding_rows / sent);
+  const double a2a = 2 * load *
+                     (perf::expert_all_to_all_time(hw, ep, g.tp, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
+                      perf::expert_all_to_all_time(hw, ep, g.tp, sent, c.top_k, c.hidden * kActivationBytes));
+  const double exposed = pins_.a2a_overlap.value_or(true) ? std::max(0.0, 1 - hw.ep_overlap) : 1.0;
+  return bound(g, moe_layer_s, exposed * a2a / sent);
+}
+
+double GroupBounds::bound(const Group& g, double moe_layer_s, double moe_exchange_s) const {
   // Micro-batches per replica are at most the replica's share of the largest
   // batch the tolerance allows (a continuous bound, so the result rises with dp).
   const double most_batch = model_.batch_sequences * (1 + model_.batch_tolerance);
@@ -152,15 +188,12 @@ double GroupBounds::upper_tokens_per_s(const Group& g) const {
   const int per_stage = (model_.costs.layers + g.pp - 1) / g.pp;
   const int most_interleaving = pins_.vp ? *pins_.vp : std::min(kMaxVirtualStages, per_stage);
   const double least_bubble = (g.pp - 1.0) / (most_interleaving * std::max(1.0, most_microbatches));
-  return peak_tokens_per_s(g) / (1 + least_bubble);
-}
-
-double GroupBounds::peak_tokens_per_s(const Group& g) const {
   const double chips = static_cast<double>(g.chips());
   // Stragglers add a fraction of the whole step (perf::straggler_slowdown).
+  const double seconds_per_token =
+      stage_seconds_per_token(g.pp, moe_layer_s, moe_exchange_s) + g.tp * tp_seconds_per_token(g.tp, g.pp);
   return static_cast<double>(g.dp) * g.cp * g.tp /
-         ((stage_seconds_per_token(g.pp) + g.tp * tp_seconds_per_token(g.tp, g.pp)) *
-          (1 + perf::straggler_slowdown(*hw_, chips)));
+         (seconds_per_token * (1 + least_bubble) * (1 + perf::straggler_slowdown(*hw_, chips)));
 }
 
 }  // namespace planner::search

@@ -71,15 +71,22 @@ class GroupBounds {
  public:
   GroupBounds(const perf::TrainingModel& model, const perf::Hardware& hw, const perf::TrainingPins& pins);
 
-  // Tokens/s no layout of the group can exceed; rises with dp for a fixed shape.
+  // Tokens/s no layout of the group can exceed; rises with dp for a fixed
+  // shape (the straggler loss grows by less than ln 2 per doubling).
   double upper_tokens_per_s(const Group& g) const;
-  // The same without the pipeline bubble (rises with dp: the straggler loss
-  // grows by less than ln 2 per doubling).
-  double peak_tokens_per_s(const Group& g) const;
+  // The same for the group's layouts with `ep` expert ranks and micro-batches
+  // of at most `largest_mb` sequences: with ep > 1 the routing imbalance,
+  // grouped-GEMM padding and the least exposed expert exchange count too.
+  double upper_tokens_per_s(const Group& g, int ep, int largest_mb) const;
 
  private:
-  // Seconds per token on one chip running a whole stage of `pp` (unsplit).
-  double stage_seconds_per_token(int pp) const;
+  // Tokens/s of the group with per-token MoE layer compute `moe_layer_s` and
+  // exposed expert exchange `moe_exchange_s`.
+  double bound(const Group& g, double moe_layer_s, double moe_exchange_s) const;
+  // Seconds per token on one chip running the slowest stage of `pp` (unsplit).
+  double stage_seconds_per_token(int pp, double moe_layer_s, double moe_exchange_s) const;
+  // Seconds per token of the last stage's output head and MTP modules.
+  double tail_seconds_per_token(double moe_layer_s) const;
   // Seconds of tensor-parallel collectives per token a chip of a `tp` group
   // exchanges on the fullest stage of `pp` (their bandwidth part).
   double tp_seconds_per_token(int tp, int pp) const;
@@ -90,7 +97,7 @@ class GroupBounds {
   double dense_layer_s_ = 0;  // per token, one dense layer, forward + backward
   double moe_layer_s_ = 0;    // per token, one MoE layer
   double head_s_ = 0;         // per token, the output head
-  double tail_s_ = 0;         // per token, the head and the MTP modules (last stage)
+  double mtp_projection_s_ = 0;  // per token, one MTP module's [hidden; embedding] projection
 };
 
 }  // namespace planner::search

@@ -828,6 +828,74 @@ BruteForce brute_force(const perf::TrainingModel& model, const perf::Hardware& h
   return out;
 }
 
+// A small MoE model with MLA and an MTP module (DeepSeek-V3-like, about 27B
+// parameters) pre-trained in FP8 on 64 H800: small enough for a brute-force
+// loop, large enough that memory binds.
+workload::Workload small_moe_training() {
+  workload::ModelShape m;
+  m.layers = 16, m.hidden = 4096, m.ffn_hidden = 10240, m.heads = 32, m.kv_heads = 32, m.vocab = 129280;
+  m.attention = workload::Attention::mla;
+  m.mla = workload::MlaShape{512, 1536, 64, 128};
+  m.moe = workload::MoeShape{64, 6, 1, 2048, 1};
+  m.mtp_layers = 1;
+  auto w = training_workload(m);
+  w.precision = specs::Precision::fp8;
+  w.training.seq_len = 4096;
+  w.training.global_batch_tokens = 96.0 * 4096;
+  return w;
+}
+
+// Every MoE layout the search may visit with pp pinned: each tp, cp, dp, ep
+// (powers of two dividing the experts and dp x cp), mb, vp, ZeRO stage,
+// recompute mode, moment and activation format. Returns the best tokens/s
+// and the largest ratio of a layout's tokens/s to the search's per-ep bound.
+struct MoeBruteForce {
+  double best_tokens_per_s = 0;
+  double worst_ep_bound_ratio = 0;
+  long long evaluated = 0;
+};
+
+MoeBruteForce moe_brute_force(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips,
+                              int pp) {
+  MoeBruteForce out;
+  perf::TrainingPins pins;
+  pins.pp = pp;
+  const search::GroupBounds bounds(model, hw, pins);
+  const int per_stage = (model.costs.layers + pp - 1) / pp;
+  for (const int tp : powers_of_two(std::min<long long>(64, max_chips)))
+    for (const int cp : powers_of_two(std::min<long long>(32, max_chips)))
+      for (int dp = 1; static_cast<long long>(tp) * cp * pp * dp <= max_chips; ++dp) {
+        const long long per_replica = perf::sequences_per_replica(model, dp);
+        if (per_replica == 0) continue;
+        search::Group group;
+        group.tp = tp, group.cp = cp, group.pp = pp, group.dp = dp;
+        std::vector<int> mbs;
+        for (const int mb : divisors_of(per_replica))
+          if (mb <= 16) mbs.push_back(mb);
+        for (int ep = 1; ep <= model.costs.experts && ep <= dp * cp; ep *= 2) {
+          if ((dp * cp) % ep != 0) continue;
+          const double ep_bound = bounds.upper_tokens_per_s(group, ep, mbs.back());
+          for (const int mb : mbs)
+            for (int vp = 1; vp <= std::min(8, pp > 1 ? per_stage : 1); ++vp) {
+              if (per_stage % vp != 0) continue;
+              for (const int zero : {1, 3})
+                for (const auto recompute : {Recompute::none, Recompute::selective, Recompute::full})
+                  for (const bool moments : {false, true})
+                    for (const bool fp8_activations : {false, true}) {
+                      auto l = training_layout(tp, pp, dp, mb, vp, recompute, zero);
+                      l.cp = cp, l.ep = ep, l.bf16_moments = moments, l.fp8_activations = fp8_activations;
+                      ++out.evaluated;
+                      const auto e = perf::evaluate_training(model, hw, l);
+                      if (e.rejection != Rejection::none) continue;
+                      out.worst_ep_bound_ratio = std::max(out.worst_ep_bound_ratio, e.tokens_per_s / ep_bound);
+                      out.best_tokens_per_s = std::max(out.best_tokens_per_s, e.tokens_per_s);
+                    }
+            }
+        }
+      }
+  return out;
+}
+
 long long sum(const std::array<long long, static_cast<std::size_t>(Rejection::count)>& counts) {
   long long total = 0;
   for (const auto n : counts) total += n;
@@ -872,6 +940,28 @@ TEST_SUITE("search::training") {
           search::search_training(model, hw, 64, pins, 1, std::numeric_limits<double>::infinity(), search::Rank::days);
       REQUIRE(!by_days.best.empty());
       CHECK(by_days.best.front().estimate.days == brute.best_days);
+    }
+  }
+
+  TEST_CASE("on an MoE model in FP8 the search finds what a brute-force loop finds") {
+    // The per-ep bound (routing imbalance, padding, exposed exchange), the
+    // memory ladder's skips and the micro-batch memory carry all prune exactly.
+    const auto model = perf::make_training_model(small_moe_training());
+    const auto hw = hardware("h800-sxm", specs::Precision::fp8);
+    for (const int pp : {1, 3}) {
+      CAPTURE(pp);
+      perf::TrainingPins pins;
+      pins.pp = pp;
+      const auto s = search::search_training(model, hw, 64, pins);
+      const auto brute = moe_brute_force(model, hw, 64, pp);
+      REQUIRE(!s.best.empty());
+      REQUIRE(brute.best_tokens_per_s > 0);
+      CHECK(s.evaluated < brute.evaluated / 4);
+      CHECK(brute.worst_ep_bound_ratio < 1);
+      CHECK(brute.worst_ep_bound_ratio > 0.5);
+      CHECK(s.best.front().estimate.tokens_per_s == brute.best_tokens_per_s);
+      CHECK(s.best.front().layout.ep > 1);  // the experts are spread: the per-ep bound was in play
+      CHECK(s.rejected[static_cast<std::size_t>(Rejection::memory)] > 0);  // and memory binds
     }
   }
 
