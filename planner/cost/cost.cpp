@@ -46,7 +46,7 @@ void price_rent(const Deployment& d, const Assumptions& a, Cost& c) {
 
 void price_ownership(const Deployment& d, const Assumptions& a, Cost& c) {
   const double n = static_cast<double>(d.chips);
-  c.chip_capex_usd = n * d.chip->unit_usd.value;
+  c.chip_capex_usd = n * d.chip->unit_price(d.site->country).value;
   c.system_capex_usd = n * (d.system ? d.system->system_cost_usd_per_chip.value : 0);
   const auto fabric = fabric_price(a.model ? a.model->fabric : std::vector<specs::FabricTier>{}, d.chips,
                                    d.system ? d.system->chips_per_system : 1);

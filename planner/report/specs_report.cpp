@@ -18,6 +18,17 @@ std::string cell(const Sourced& s, int decimals) {
 }
 std::string cell(const std::optional<Sourced>& s, int decimals) { return s ? cell(*s, decimals) : "-"; }
 
+// {"unit_usd": ..., "by_country": {"CN": ...}} (by_country only when there is one).
+Json price_json(const specs::Accelerator& a) {
+  Json out = {{"unit_usd", to_json(a.unit_usd)}};
+  if (!a.unit_usd_by_country.empty()) {
+    Json by = Json::object();
+    for (const auto& [country, price] : a.unit_usd_by_country) by[country] = to_json(price);
+    out["by_country"] = std::move(by);
+  }
+  return out;
+}
+
 // One line of `show`: label, value with unit, then where it came from.
 std::string detail_line(std::string_view label, const Sourced& s, std::string_view unit) {
   const auto& p = s.provenance;
@@ -27,6 +38,11 @@ std::string detail_line(std::string_view label, const Sourced& s, std::string_vi
   if (p.range)
     line += fmt::format("  {:<26}{:>14} {:<8} range: {} to {}\n", "", "", "", util::format_number(p.range->low),
                         util::format_number(p.range->high));
+  if (p.currency)
+    line += fmt::format("  {:<26}{:>14} {:<8} published as {} {} at {} {} per USD ({}, {})\n", "", "", "",
+                        util::format_number(p.currency->amount), p.currency->code,
+                        util::format_number(p.currency->per_usd), p.currency->code, p.currency->source,
+                        p.currency->date);
   for (const auto& alt : p.alternatives)
     line += fmt::format("  {:<26}{:>14} {:<8} also published: {} ({}){}\n", "", util::format_number(alt.value), unit,
                         alt.source, alt.date, alt.note.empty() ? "" : "; " + alt.note);
@@ -68,7 +84,7 @@ Json accelerator_json(const specs::Accelerator& a, const specs::ModelConstants* 
         {"scale_up_domain_chips", to_json(a.scale_up_domain_chips)},
         {"scale_out_gbits_per_s", to_json(a.scale_out_gbits_per_s)}}},
       {"power", {{"tdp_w", to_json(a.tdp_w)}}},
-      {"price", {{"unit_usd", to_json(a.unit_usd)}}},
+      {"price", price_json(a)},
       {"export_control", std::move(export_control)},
   };
   if (!a.fab.empty()) out["fab"] = a.fab;
@@ -171,6 +187,8 @@ std::string accelerator_details(const specs::Accelerator& a, const specs::ModelC
   out += "power and price\n";
   out += detail_line("tdp", a.tdp_w, "W");
   out += detail_line("unit price", a.unit_usd, "USD");
+  for (const auto& [country, price] : a.unit_usd_by_country)
+    out += detail_line(fmt::format("unit price delivered in {}", country), price, "USD");
   out += "export control\n";
   out += fmt::format("  {:<26}{:>14} {:<8} computed: max over precisions of dense TOPS x bits\n", "tpp",
                      grouped(a.tpp(), 0), "");

@@ -130,7 +130,7 @@ std::vector<Input> inputs_of(const specs::Catalog& catalog, const PlanRequest& r
   if (!renting)
     for (const auto* c : {&a, &b})
       if (const auto* chip = catalog.find_accelerator(c->chip)) {
-        const double v = chip->unit_usd.value;
+        const double v = chip->unit_price(c->site_country).value;  // delivered there
         out.push_back({axis_of("price:" + c->chip), v, v / 10, std::max(1e5, 10 * v)});
       }
   if (a.cost.subsidy_fraction > 0 || b.cost.subsidy_fraction > 0)

@@ -71,12 +71,12 @@ std::string apply_one(const SweepAxis& axis, double v, VariedPlan& out) {
           if (sub.kind == "power_bill_refund") sub.fraction.value = v;
       return "";
     case SweepKey::chip_price:
-      for (auto& a : out.catalog.accelerators) a.unit_usd.value *= v;
+      for (auto& a : out.catalog.accelerators) a.scale_unit_prices(v);
       return "";
     case SweepKey::price_of:
       for (auto& a : out.catalog.accelerators)
         if (a.id == axis.chip) {
-          a.unit_usd.value = v;
+          a.set_unit_prices(v);
           return "";
         }
       return fmt::format("{}: no accelerator \"{}\"{}", axis.name, axis.chip,

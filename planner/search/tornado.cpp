@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -74,15 +75,17 @@ double TornadoBar::swing_usd() const {
 std::vector<TornadoInput> tornado_inputs(const specs::Catalog& catalog, const PlanRequest& request,
                                          const PlanResult& plan) {
   std::vector<TornadoInput> out;
-  std::set<std::string> chips, sites;
+  std::map<std::string, std::string> chips;  // chip -> the country of the first site it is chosen at
+  std::set<std::string> sites;
   for (const auto& c : plan.chosen) {
-    chips.insert(plan.candidates[c.candidate].chip);
+    chips.emplace(plan.candidates[c.candidate].chip, plan.candidates[c.candidate].site_country);
     sites.insert(plan.candidates[c.candidate].site);
   }
-  for (const auto& id : chips) {
+  for (const auto& [id, country] : chips) {
     const auto* chip = catalog.find_accelerator(id);
     if (!chip || request.assumptions.rental_usd_per_chip_hour) continue;
-    out.push_back(input("price:" + id, "price of " + id, chip->unit_usd.value, ends_of(chip->unit_usd)));
+    const auto& price = chip->unit_price(country);  // delivered there
+    out.push_back(input("price:" + id, "price of " + id, price.value, ends_of(price)));
   }
   for (const auto& id : sites) {
     const auto* site = catalog.find_site(id);
@@ -103,9 +106,9 @@ std::vector<TornadoInput> tornado_inputs(const specs::Catalog& catalog, const Pl
   }
   // GEMM efficiency of the chosen chips, as a multiplier on every chip.
   if (catalog.constants && !chips.empty()) {
-    const auto& e = catalog.constants->get(specs::Constant::matmul_efficiency, *chips.begin());
+    const auto& e = catalog.constants->get(specs::Constant::matmul_efficiency, chips.begin()->first);
     Ends ends = ends_of(e);
-    out.push_back(input("efficiency", "GEMM efficiency of " + *chips.begin() + " (x)", 1,
+    out.push_back(input("efficiency", "GEMM efficiency of " + chips.begin()->first + " (x)", 1,
                         {ends.low / e.value, ends.high / e.value, ends.basis}));
   }
   if (!request.assumptions.rental_usd_per_chip_hour) {

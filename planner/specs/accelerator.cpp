@@ -37,6 +37,21 @@ std::optional<Precision> parse_precision(std::string_view text) {
   return std::nullopt;
 }
 
+const Sourced& Accelerator::unit_price(std::string_view country) const {
+  const auto it = unit_usd_by_country.find(country);
+  return it == unit_usd_by_country.end() ? unit_usd : it->second;
+}
+
+void Accelerator::set_unit_prices(double usd) {
+  unit_usd.value = usd;
+  for (auto& [country, price] : unit_usd_by_country) price.value = usd;
+}
+
+void Accelerator::scale_unit_prices(double factor) {
+  unit_usd.value *= factor;
+  for (auto& [country, price] : unit_usd_by_country) price.value *= factor;
+}
+
 std::optional<double> Accelerator::peak_tflops(Precision p) const {
   const std::optional<Sourced>* optional_value = nullptr;
   switch (p) {

@@ -1,8 +1,10 @@
 #pragma once
 // One accelerator chip as its spec sheet describes it.
 
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "specs/sourced.h"
 
@@ -39,8 +41,18 @@ struct Accelerator {
   Sourced scale_out_gbits_per_s;  // per chip, each direction
   Sourced tdp_w;
   Sourced unit_usd;
+  // Where chips delivered into a country sell at another price (China's
+  // channel prices): the site's country code -> price.
+  std::map<std::string, Sourced, std::less<>> unit_usd_by_country;
   std::optional<Sourced> die_area_mm2;
   std::optional<Sourced> tpp_published;
+
+  // The unit price of a chip delivered into `country` (a site's): its own
+  // entry, else unit_usd.
+  const Sourced& unit_price(std::string_view country) const;
+  // Sets every price (unit_usd and each country's) to `usd`, or scales them all.
+  void set_unit_prices(double usd);
+  void scale_unit_prices(double factor);
 
   // Dense peak at precision `p`, or nullopt where the chip lacks it.
   std::optional<double> peak_tflops(Precision p) const;

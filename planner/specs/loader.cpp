@@ -67,6 +67,24 @@ void read_compute(ObjectReader& r, Accelerator& a) {
   c->finish();
 }
 
+// "by_country": {"CN": {sourced price}, ...}: the price of chips delivered
+// into a country where it differs from unit_usd.
+void read_prices_by_country(ObjectReader& price, Accelerator& a) {
+  auto by = price.object("by_country", Presence::optional);
+  if (!by) return;
+  const Json* node = price.member("by_country", Presence::optional);
+  for (const auto& [country, _] : node->items()) {
+    if (!util::is_country_code(country)) {
+      by->member(country, Presence::optional);  // reported here, not again as an unknown key
+      by->error_at(country, "expected an ISO 3166-1 alpha-2 country code such as \"CN\"" +
+                                util::country_code_hint(country));
+      continue;
+    }
+    if (auto v = read_sourced(*by, country, Presence::required, b::kUnitUsd)) a.unit_usd_by_country.emplace(country, *v);
+  }
+  by->finish();
+}
+
 void read_memory_and_links(ObjectReader& r, Accelerator& a) {
   if (auto m = r.object("memory", Presence::required)) {
     require(*m, "hbm_gb", b::kHbmGb, a.hbm_gb);
@@ -88,6 +106,7 @@ void read_memory_and_links(ObjectReader& r, Accelerator& a) {
   }
   if (auto p = r.object("price", Presence::required)) {
     require(*p, "unit_usd", b::kUnitUsd, a.unit_usd);
+    read_prices_by_country(*p, a);
     p->finish();
   }
 }

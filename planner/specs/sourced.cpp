@@ -1,6 +1,10 @@
 #include "specs/sourced.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
 
 namespace planner::specs {
 
@@ -75,6 +79,32 @@ std::optional<ValueRange> read_value_range(ObjectReader& r, std::optional<double
   return ValueRange{*low, *high};
 }
 
+// "currency": {"code", "amount", "per_usd", "date", "source"}: the value is
+// amount / per_usd, to 1% (the rounding of a converted figure).
+std::optional<SourceCurrency> read_currency(ObjectReader& r, std::optional<double> value) {
+  auto node = r.object("currency", Presence::optional);
+  if (!node) return std::nullopt;
+  const std::size_t errors_before = r.diagnostics().size();
+  SourceCurrency c;
+  c.code = node->string("code", Presence::required).value_or("");
+  const bool iso = c.code.size() == 3 && std::all_of(c.code.begin(), c.code.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+  if (node->has("code") && (!iso || c.code == "USD"))
+    node->error_at("code", "expected an ISO 4217 code other than USD, such as \"CNY\", got \"" + c.code + "\"");
+  c.amount = node->number("amount", Presence::required, util::Range{0, 1e15, true}).value_or(0);
+  c.per_usd = node->number("per_usd", Presence::required, util::Range{0, 1e6, true}).value_or(0);
+  c.date = read_date(*node, Presence::required).value_or("");
+  c.source = node->string("source", Presence::required).value_or("");
+  node->finish();
+  if (r.diagnostics().size() != errors_before) return std::nullopt;
+  if (value && std::abs(*value - c.amount / c.per_usd) > 0.01 * (c.amount / c.per_usd)) {
+    r.error_at("currency", "the value " + util::format_number(*value) + " is not " + util::format_number(c.amount) +
+                               " " + c.code + " at " + util::format_number(c.per_usd) + " per USD (" +
+                               fmt::format("{:.1f}", c.amount / c.per_usd) + ")");
+    return std::nullopt;
+  }
+  return c;
+}
+
 }  // namespace
 
 std::optional<Sourced> read_sourced(ObjectReader& parent, std::string_view key, Presence presence,
@@ -99,6 +129,7 @@ std::optional<Sourced> read_sourced(ObjectReader& parent, std::string_view key, 
   s.provenance.note = r.string("note", Presence::optional).value_or("");
   s.provenance.alternatives = read_alternatives(r);
   s.provenance.range = read_value_range(r, value, range);
+  s.provenance.currency = read_currency(r, value);
   if (!has_source && !has_estimate)
     parent.error_at(key, "needs \"source\" (a document) or \"estimate\" (the reasoning behind the value)");
   if (has_source && has_estimate)
@@ -129,6 +160,9 @@ Json to_json(const Sourced& s) {
     out["alternatives"] = std::move(list);
   }
   if (p.range) out["range"] = {{"low", p.range->low}, {"high", p.range->high}};
+  if (p.currency)
+    out["currency"] = {{"code", p.currency->code}, {"amount", p.currency->amount}, {"per_usd", p.currency->per_usd},
+                       {"date", p.currency->date}, {"source", p.currency->source}};
   return out;
 }
 

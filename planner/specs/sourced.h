@@ -25,6 +25,16 @@ struct ValueRange {
   double high = 0;
 };
 
+// A figure published in another currency: the amount as published and the
+// exchange rate the value was converted at, with its date and source.
+struct SourceCurrency {
+  std::string code;    // ISO 4217, upper case, not "USD": "CNY"
+  double amount = 0;   // in `code`, per the value's unit ("190000" CNY per chip)
+  double per_usd = 0;  // units of `code` per US dollar
+  std::string date;    // of the rate
+  std::string source;  // of the rate
+};
+
 struct Provenance {
   std::string source;    // document and publisher; empty for an estimate
   std::string date;      // YYYY, YYYY-MM or YYYY-MM-DD
@@ -33,6 +43,7 @@ struct Provenance {
   std::string note;
   std::vector<Alternative> alternatives;  // published values that disagree
   std::optional<ValueRange> range;         // plausible low and high; every estimate should carry one
+  std::optional<SourceCurrency> currency;  // set when the source gives the figure in another currency
 };
 
 struct Sourced {

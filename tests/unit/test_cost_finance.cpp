@@ -154,6 +154,17 @@ TEST_SUITE("cost::finance") {
     CHECK(c.job_cost_usd == doctest::Approx(0.5 * 14105016.56).epsilon(1e-6));
   }
 
+  TEST_CASE("chips delivered into a country with its own price cost that price there, unit_usd elsewhere") {
+    Fixture f;
+    f.chip.unit_usd_by_country.emplace("CN", value(15000));
+    const auto in_cn = cost::cost_of({&f.chip, &f.system, &f.site, 1000, 1.0}, f.finance());
+    CHECK(in_cn.chip_capex_usd == doctest::Approx(1000 * 15000.0));
+    f.site.country = "MY";  // the same buyer's site abroad pays the price there
+    const auto in_my = cost::cost_of({&f.chip, &f.system, &f.site, 1000, 1.0}, f.finance());
+    CHECK(in_my.chip_capex_usd == doctest::Approx(1000 * 20000.0));
+    CHECK(in_my.capex_usd - in_cn.capex_usd == doctest::Approx(1000 * 5000.0));  // only the chips differ
+  }
+
   TEST_CASE("a carbon price charges the energy's tonnes") {
     Fixture f;
     cost::Assumptions a;

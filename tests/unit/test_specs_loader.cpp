@@ -291,6 +291,44 @@ TEST_SUITE("specs::loader") {
     CHECK_FALSE(planner::specs::to_json(a.bf16_tflops).contains("range"));
   }
 
+  TEST_CASE("a price for chips delivered into one country, converted from yuan at a dated rate") {
+    auto doc = valid_accelerator();
+    auto cn = sourced(27204);
+    cn["currency"] = {{"code", "CNY"}, {"amount", 190000}, {"per_usd", 6.9843}, {"date", "2026-01-26"},
+                      {"source", "CFETS central parity"}};
+    doc["price"]["by_country"] = {{"CN", cn}};
+    const auto loaded = load({{"chip.json", doc.dump()}}, {"chip.json"});
+    CHECK(loaded.diagnostics.str() == "");
+    REQUIRE(loaded.catalog.accelerators.size() == 1);
+    const auto& a = loaded.catalog.accelerators[0];
+    CHECK(a.unit_price("CN").value == 27204);
+    CHECK(a.unit_price("US").value == 30000);  // everywhere else: unit_usd
+    REQUIRE(a.unit_price("CN").provenance.currency.has_value());
+    CHECK(a.unit_price("CN").provenance.currency->code == "CNY");
+    CHECK(planner::specs::to_json(a.unit_price("CN"))["currency"]["per_usd"] == 6.9843);
+    auto copy = a;
+    copy.scale_unit_prices(0.5);
+    CHECK(copy.unit_price("CN").value == 13602);
+    CHECK(copy.unit_price("US").value == 15000);
+    copy.set_unit_prices(1000);
+    CHECK((copy.unit_price("CN").value == 1000 && copy.unit_price("DE").value == 1000));
+  }
+
+  TEST_CASE("bad: a converted value that is not amount / per_usd, a country that is not one, a USD 'currency'") {
+    auto doc = valid_accelerator();
+    auto cn = sourced(30000);
+    cn["currency"] = {{"code", "CNY"}, {"amount", 190000}, {"per_usd", 6.9843}, {"date", "2026-01-26"},
+                      {"source", "CFETS"}};
+    auto usd = sourced(30000);
+    usd["currency"] = {{"code", "USD"}, {"amount", 30000}, {"per_usd", 1}, {"date", "2026"}, {"source", "x"}};
+    doc["price"]["by_country"] = {{"CN", cn}, {"China", sourced(1)}, {"JP", usd}};
+    CHECK(errors_of(doc) ==
+          "chip.json: /price/by_country/CN/currency: the value 30000 is not 190000 CNY at 6.9843 per USD (27203.9)\n"
+          "chip.json: /price/by_country/China: expected an ISO 3166-1 alpha-2 country code such as \"CN\"\n"
+          "chip.json: /price/by_country/JP/currency/code: expected an ISO 4217 code other than USD, such as \"CNY\", "
+          "got \"USD\"\n");
+  }
+
   TEST_CASE("bad: a range that does not bracket its value") {
     auto doc = valid_accelerator();
     doc["price"]["unit_usd"]["range"] = {{"low", 35000}, {"high", 40000}};
