@@ -74,6 +74,9 @@ void add_policy_and_cost_options(po::options_description& desc) {
       ("serving-utilisation", po::value<double>()->value_name("F"), "average served load over the peak a serving fleet is sized for (default: the cost model's)")
       ("host-typical-share", po::value<double>()->value_name("F"), "host typical draw over nameplate, for systems that state none (default: the cost model's)")
       ("carbon-usd-per-tco2", po::value<double>()->default_value(0)->value_name("USD"), "carbon price per tonne of CO2, charged on the energy's emissions")
+      ("subsidies", po::value<std::string>()->default_value("effective")->value_name("effective|headline|none"),
+       "power-bill refunds: the effective refund the site data records (default), the headline 'up to' figure "
+       "published beside it (e.g. western China's 50%), or none")
       ("rent", po::bool_switch(), "rent every chip at its market rent (hw_specs/cost rent table) instead of buying")
       ("load-factor", po::value<double>()->default_value(0.8, "0.8")->value_name("F"), "average chip power as a share of TDP")
       ("rent-usd-per-chip-hour", po::value<double>()->value_name("USD"), "rent chips at this price (power included) instead of buying")
@@ -216,6 +219,13 @@ bool read_request(Context& ctx, const specs::Catalog& catalog, const std::vector
   a.load_factor = vm["load-factor"].as<double>();
   a.carbon_usd_per_tco2 = vm["carbon-usd-per-tco2"].as<double>();
   a.market_rent = vm["rent"].as<bool>();
+  const auto& subsidies = vm["subsidies"].as<std::string>();
+  if (subsidies == "headline") a.subsidies = cost::SubsidyScenario::headline;
+  else if (subsidies == "none") a.subsidies = cost::SubsidyScenario::none;
+  else if (subsidies != "effective") {
+    ctx.err << fmt::format("clusterplan: --subsidies: expected effective, headline or none, got \"{}\"\n", subsidies);
+    return false;
+  }
   request.serving_years = vm["serving-years"].as<double>();
   request.verbose_solver = vm["verbose"].as<bool>();
   bool ok = check_bound(ctx, "chip-life-years", a.chip_life_years, 0.5, 30) &&

@@ -77,11 +77,17 @@ Assumptions from_data(const specs::CostModel& model, Assumptions a) {
   return a;
 }
 
-double subsidy_fraction(const specs::Site& site, const specs::Accelerator& chip) {
+double subsidy_fraction(const specs::Site& site, const specs::Accelerator& chip, SubsidyScenario scenario) {
+  if (scenario == SubsidyScenario::none) return 0;
   const bool domestic = chip.origin_country == site.country;
   double fraction = 0;
-  for (const auto& s : site.subsidies)
-    if (s.applies_to == specs::SubsidyScope::all || domestic) fraction = std::max(fraction, s.fraction.value);
+  for (const auto& s : site.subsidies) {
+    if (s.applies_to != specs::SubsidyScope::all && !domestic) continue;
+    double refund = s.fraction.value;
+    if (scenario == SubsidyScenario::headline)
+      for (const auto& alt : s.fraction.provenance.alternatives) refund = std::max(refund, std::clamp(alt.value, 0.0, 1.0));
+    fraction = std::max(fraction, refund);
+  }
   return fraction;
 }
 
@@ -90,7 +96,7 @@ Cost cost_of(const Deployment& d, const Assumptions& a) {
   const auto& site = *d.site;
   const double n = static_cast<double>(d.chips);
   c.domestic = d.chip->origin_country == site.country;
-  c.subsidy_fraction = subsidy_fraction(site, *d.chip);
+  c.subsidy_fraction = subsidy_fraction(site, *d.chip, a.subsidies);
   const auto power = power_of(d, a);
   c.it_power_mw = power.it_mw;
   c.power_mw = power.facility_mw;

@@ -17,6 +17,11 @@
 
 namespace planner::cost {
 
+// Which refund a site's power-bill subsidy gives: the effective one the data
+// records as the value (default), the headline "up to" figure among its
+// alternatives (the largest published), or none.
+enum class SubsidyScenario { effective, headline, none };
+
 // Defaults the user can override on the command line. The values here are the
 // bare model (no cost of capital, no opex): the CLI starts from the finance
 // defaults of hw_specs/cost/ instead (cost::from_data).
@@ -35,6 +40,7 @@ struct Assumptions {
   double host_typical_share = 1;   // host typical draw / nameplate, for systems that give no typical draw
   double serving_utilisation = 1;  // average served load / the peak a serving fleet is sized for
   double carbon_usd_per_tco2 = 0;
+  SubsidyScenario subsidies = SubsidyScenario::effective;
   OpexRates opex;
   // Fabric tiers and market rents; null: no fabric cost, no market rents.
   const specs::CostModel* model = nullptr;
@@ -94,7 +100,8 @@ struct Cost {
 };
 
 // The subsidy share of the power bill that applies to `chip` at `site`.
-double subsidy_fraction(const specs::Site& site, const specs::Accelerator& chip);
+double subsidy_fraction(const specs::Site& site, const specs::Accelerator& chip,
+                        SubsidyScenario scenario = SubsidyScenario::effective);
 
 Cost cost_of(const Deployment& d, const Assumptions& a);
 

@@ -90,7 +90,10 @@ std::string assumptions_text(const cost::Assumptions& a, double serving_years) {
       grouped(o.staff_usd_per_year), grouped(o.software_usd_per_chip_year), percent(o.insurance_tax_share_per_year),
       percent(a.load_factor), percent(a.host_typical_share), percent(a.serving_utilisation),
       util::format_number(serving_years), util::format_number(a.carbon_usd_per_tco2),
-      util::format_number(a.chip_life_years));
+      util::format_number(a.chip_life_years)) +
+         (a.subsidies == cost::SubsidyScenario::headline ? "subsidies: the headline 'up to' refunds (--subsidies headline)\n"
+          : a.subsidies == cost::SubsidyScenario::none   ? "subsidies: none (--subsidies none)\n"
+                                                         : "");
 }
 
 }  // namespace planner::report

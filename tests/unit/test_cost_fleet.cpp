@@ -80,6 +80,22 @@ TEST_SUITE("cost::cost_of") {
     CHECK(imported.energy_usd_per_year == doctest::Approx(imported.energy_usd_per_year_unsubsidized));
   }
 
+  TEST_CASE("--subsidies: the effective refund, the headline 'up to' figure among its alternatives, or none") {
+    Fixture f;
+    auto refund = value(0.18);
+    refund.provenance.alternatives = {{0.5, "FT", "2025-11-04", "up to 50%"}, {0.3, "other", "2025", ""}};
+    f.site.subsidies.push_back({"power_bill_refund", refund, specs::SubsidyScope::domestic_chips, ""});
+    CHECK(cost::subsidy_fraction(f.site, f.chip) == doctest::Approx(0.18));
+    CHECK(cost::subsidy_fraction(f.site, f.chip, cost::SubsidyScenario::headline) == doctest::Approx(0.5));
+    CHECK(cost::subsidy_fraction(f.site, f.chip, cost::SubsidyScenario::none) == 0);
+    cost::Assumptions a;
+    a.subsidies = cost::SubsidyScenario::headline;
+    const auto headline = cost::cost_of({&f.chip, &f.system, &f.site, 1000, 1.0}, a);
+    CHECK(headline.energy_usd_per_year == doctest::Approx(headline.energy_usd_per_year_unsubsidized * 0.5));
+    f.chip.origin_country = "US";  // the refund is for domestic chips in every scenario
+    CHECK(cost::subsidy_fraction(f.site, f.chip, cost::SubsidyScenario::headline) == 0);
+  }
+
   TEST_CASE("capital recovery factor: 1/n at zero rate, the annuity formula otherwise") {
     CHECK(cost::capital_recovery_factor(0, 5) == doctest::Approx(0.2));
     // 8% over 5 years: 0.08 x 1.08^5 / (1.08^5 - 1) = 0.250456
