@@ -103,13 +103,46 @@ std::string site_view(const ReportInput& in, const Document& doc) {
   return out;
 }
 
+// Serving: output tokens/s per chip against tokens/s per user for each
+// workload's chosen chip, the points that meet the SLO marked.
+std::string serving_frontier(const ReportInput& in) {
+  std::string out = html_heading("frontier", "Throughput against interactivity");
+  if (in.serving.empty()) return out + html_paragraph("No serving workload was planned.");
+  for (const auto& f : in.serving) {
+    std::vector<Point> points;
+    Section s;
+    s.number("tokens_per_s_per_user", "tokens/s per user", 1).number("output_tokens_per_s_per_chip", "output tokens/s per chip");
+    s.number("tpot_ms", "TPOT ms", 2).number("ttft_ms", "TTFT ms", 1).number("batch", "batch").text("meets_slo", "meets the SLO");
+    s.text("layout", "layout");
+    bool labelled = false;  // the first point within the SLO says so; the others stay unlabelled
+    for (const auto& p : f.frontier.points) {
+      const auto& e = p.estimate;
+      const double per_user = search::tokens_per_s_per_user(e);
+      const bool first_within = !e.slo_missed && !labelled;
+      labelled = labelled || first_within;
+      points.push_back({per_user, e.output_tokens_per_s_per_chip, first_within ? "meets the SLO from here" : ""});
+      s.add_row({number_cell(per_user), number_cell(e.output_tokens_per_s_per_chip), number_cell(e.tpot_ms),
+                 number_cell(e.ttft_ms), number_cell(static_cast<double>(p.layout.batch)),
+                 text_cell(e.slo_missed ? "no" : "yes"), text_cell(p.layout.str())});
+    }
+    out += html_paragraph(fmt::format(
+        "{} on {} (layouts of up to {} chips): each point gives its users more tokens/s than the one before and less "
+        "per chip; the plan takes the cheapest point within the SLO (TPOT {} ms).",
+        f.workload, f.chip, grouped(static_cast<double>(f.count)), fixed(f.slo_tpot_ms, 0)));
+    if (points.empty()) {
+      out += html_paragraph("No layout runs on this chip count.");
+      continue;
+    }
+    out += line_svg(points, "tokens/s per user", "output tokens/s per chip") + html_section(s, false);
+  }
+  return out;
+}
+
 std::string frontier(const ReportInput& in) {
-  std::string out = html_heading("frontier", "Cost against deadline");
   const bool training = std::any_of(in.request->workloads.begin(), in.request->workloads.end(),
                                     [](const workload::Workload& w) { return w.kind == workload::Kind::training; });
-  if (!training)
-    return out + html_paragraph("Serving only: a frontier of chips against tokens/s per user needs the serving "
-                                "frontier of `estimate`, which this build does not have.");
+  if (!training) return serving_frontier(in);
+  std::string out = html_heading("frontier", "Cost against deadline");
   std::vector<Point> points;
   Section s;
   s.text("deadline_days", "deadline days").number("tco_usd", "TCO M$", 1, 1e-6).number("capex_usd", "capex M$", 1, 1e-6);

@@ -3,7 +3,8 @@
 // inline SVG charts, print styles) that shows a plan to people who decide:
 // the chosen plan and what binds it, the runner-up and its margin, the
 // domestic-vs-imported table, stacked cost bars per chip type, the chosen
-// chip at every site, cost against deadline (training), the tornado, the
+// chip at every site, cost against deadline (training) or the throughput-
+// interactivity frontier of the chosen chip (serving), the tornado, the
 // break-evens, the assumptions and every source used. The tables are the
 // plan Document's (plan_document.h), so the numbers are the JSON's.
 
@@ -13,6 +14,7 @@
 #include "cost/cost.h"
 #include "report/plan_report.h"
 #include "search/break_even.h"
+#include "search/frontier.h"
 #include "search/sweep.h"
 #include "search/tornado.h"
 #include "specs/catalog.h"
@@ -27,6 +29,16 @@ struct CostParts {
 };
 CostParts cost_parts(const cost::Cost& k, const cost::Assumptions& a);
 
+// A serving workload's chosen chip: its throughput-interactivity frontier
+// over layouts of at most the chips the plan buys (estimate --frontier).
+struct ServingFrontier {
+  std::string workload;
+  std::string chip;  // the system bought, else the accelerator
+  long long count = 0;
+  double slo_tpot_ms = 0;
+  search::InferenceFrontier frontier;
+};
+
 struct ReportInput {
   const specs::Catalog* catalog = nullptr;
   const search::PlanRequest* request = nullptr;
@@ -35,6 +47,7 @@ struct ReportInput {
   std::vector<search::BreakEven> break_even;
   std::vector<search::TornadoBar> tornado;        // empty: not computed
   std::vector<search::SweepOutcome> deadlines;    // training: the plan at each deadline (axis: deadline in days)
+  std::vector<ServingFrontier> serving;           // serving: the frontier of each workload's chosen chip
   std::string generated_by;                       // the command line, shown at the end
 };
 

@@ -9,10 +9,13 @@
 #include <vector>
 
 #include "plan_fixture.h"
+#include "perf/hardware.h"
+#include "perf/inference.h"
 #include "report/html_report.h"
 #include "report/plan_report.h"
 #include "report/table.h"
 #include "search/break_even.h"
+#include "search/frontier.h"
 #include "search/plan.h"
 #include "search/tornado.h"
 #include "specs/catalog.h"
@@ -54,6 +57,16 @@ std::size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
+// The page without its line-break hints (<wbr/> after commas in text cells).
+std::string without_line_breaks(const std::string& page) {
+  std::string html;
+  for (std::size_t at = 0; at < page.size();) {
+    if (page.compare(at, 6, "<wbr/>") == 0) at += 6;
+    else html += page[at++];
+  }
+  return html;
+}
+
 }  // namespace
 
 TEST_SUITE("report::html") {
@@ -73,11 +86,7 @@ TEST_SUITE("report::html") {
     in.tornado = search::tornado(catalog, r, plan);
     in.generated_by = "test";
     const auto page = report::html_report(in);
-    std::string html;  // the page without its line-break hints
-    for (std::size_t at = 0; at < page.size();) {
-      if (page.compare(at, 6, "<wbr/>") == 0) at += 6;
-      else html += page[at++];
-    }
+    const std::string html = without_line_breaks(page);
     CHECK(html.starts_with("<!DOCTYPE html>"));
     CHECK(structure_problems(page).empty());
     // Self-contained: no script, nothing fetched (the SVG namespace is a name, not a fetch).
@@ -101,6 +110,45 @@ TEST_SUITE("report::html") {
     for (const auto& site : e["sites"]) CHECK(html.find(site["site"].get<std::string>()) != std::string::npos);
     // Sources: the chosen chip's price with its document.
     CHECK(html.find("price.unit_usd") != std::string::npos);
+  }
+
+  TEST_CASE("a serving report charts the chosen chip's frontier, its points as the frontier computes them") {
+    const auto& catalog = fixture::bundled_catalog();
+    auto r = fixture::example_request("llama3-70b-chat-serving.json", {"hgx-h100-8"}, {"us-tx"});
+    r.buyer.country = "US";  // users where the buyer is
+    std::vector<std::string> problems;
+    const auto plan = search::make_plan(catalog, r, problems);
+    REQUIRE(plan.feasible);
+    const auto& chosen = plan.chosen.front();
+    const auto& c = plan.candidates[chosen.candidate];
+    perf::HardwareProblem hw_problem;
+    const auto hw = perf::make_hardware(catalog, c.system, c.precision, hw_problem);
+    REQUIRE(hw);
+    report::ServingFrontier f;
+    f.workload = r.workloads.front().name;
+    f.chip = c.system;
+    f.count = chosen.count;
+    f.slo_tpot_ms = r.workloads.front().inference.tpot_ms.value_or(0);
+    f.frontier = search::inference_frontier(perf::make_inference_model(r.workloads.front()), *hw, chosen.count, {});
+    REQUIRE(f.frontier.points.size() >= 2);
+    report::ReportInput in;
+    in.catalog = &catalog;
+    in.request = &r;
+    in.plan = &plan;
+    in.header = {"US", false, "job-cost"};
+    in.serving = {f};
+    in.generated_by = "test";
+    const auto page = report::html_report(in);
+    CHECK(structure_problems(page).empty());
+    const auto html = without_line_breaks(page);
+    CHECK(html.find("Throughput against interactivity") != std::string::npos);
+    CHECK(html.find("tokens/s per user") != std::string::npos);
+    CHECK(count(html, "meets the SLO from here") <= 1);
+    // Every frontier point's layout and throughput per chip is in the table.
+    for (const auto& p : f.frontier.points) {
+      CHECK(html.find(p.layout.str()) != std::string::npos);
+      CHECK(html.find(report::grouped(p.estimate.output_tokens_per_s_per_chip)) != std::string::npos);
+    }
   }
 
   TEST_CASE("the cost parts add up to the TCO, the refund negative") {
