@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "plan_fixture.h"
 #include "policy/loader.h"
 #include "policy/policy.h"
 #include "specs/catalog.h"
@@ -22,24 +23,14 @@ using planner::policy::Verdict;
 
 namespace {
 
-const std::string kBundledDir = std::string(CLUSTERPLAN_SOURCE_DIR) + "/hw_specs";
 
+// The bundled catalog and policies (plan_fixture.h).
 struct Loaded {
-  planner::specs::Catalog catalog;
-  planner::policy::PolicySet policies;
+  const planner::specs::Catalog& catalog;
+  const planner::policy::PolicySet& policies;
 };
 
-const Loaded& loaded() {
-  static const Loaded out = [] {
-    planner::util::RealFileSystem fs;
-    planner::util::Diagnostics diagnostics;
-    Loaded l;
-    l.catalog = planner::specs::load_catalog(fs, {kBundledDir}, diagnostics);
-    l.policies = planner::policy::load_policies(fs, {kBundledDir}, diagnostics);
-    return l;
-  }();
-  return out;
-}
+Loaded loaded() { return {fixture::bundled_catalog(), fixture::bundled_policies()}; }
 
 using Ids = std::vector<std::string>;
 const Ids kAny;  // matches everything

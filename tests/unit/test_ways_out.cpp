@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "plan_fixture.h"
 #include "policy/loader.h"
 #include "search/plan.h"
 #include "specs/catalog.h"
@@ -17,22 +18,13 @@ namespace {
 
 const std::string kRoot = CLUSTERPLAN_SOURCE_DIR;
 
+// The bundled catalog and policies (plan_fixture.h).
 struct Loaded {
-  planner::specs::Catalog catalog;
-  planner::policy::PolicySet policies;
+  const planner::specs::Catalog& catalog;
+  const planner::policy::PolicySet& policies;
 };
 
-const Loaded& loaded() {
-  static const Loaded out = [] {
-    planner::util::RealFileSystem fs;
-    planner::util::Diagnostics d;
-    Loaded l;
-    l.catalog = planner::specs::load_catalog(fs, {kRoot + "/hw_specs"}, d);
-    l.policies = planner::policy::load_policies(fs, {kRoot + "/hw_specs"}, d);
-    return l;
-  }();
-  return out;
-}
+Loaded loaded() { return {fixture::bundled_catalog(), fixture::bundled_policies()}; }
 
 planner::search::PlanRequest request(const std::string& example, const std::string& buyer) {
   planner::util::RealFileSystem fs;
