@@ -94,6 +94,7 @@ std::string TrainingLayout::str() const {
   if (fp8_activations) out += ",act=fp8";
   if (bf16_moments) out += ",moments=bf16";
   if (!a2a_overlap) out += ",a2a_overlap=off";
+  if (schedule == Schedule::dualpipe) out += ",schedule=dualpipe";
   return out;
 }
 
@@ -106,7 +107,7 @@ std::string InferenceLayout::str() const {
 
 TrainingPins parse_training_layout(std::string_view spec, std::vector<std::string>& errors) {
   static const std::vector<std::string> keys = {"tp",   "pp", "dp", "cp",  "ep",      "mb",         "vp",
-                                                "recompute", "sp", "zero", "act", "moments", "a2a_overlap"};
+                                                "recompute", "sp", "zero", "act", "moments", "a2a_overlap", "schedule"};
   TrainingPins pins;
   for (const auto& p : split_pairs(spec, errors)) {
     if (p.key == "tp") pins.tp = parse_count(p, errors);
@@ -120,6 +121,10 @@ TrainingPins parse_training_layout(std::string_view spec, std::vector<std::strin
     else if (p.key == "a2a_overlap") pins.a2a_overlap = parse_switch(p, errors);
     else if (p.key == "act") pins.fp8_activations = parse_pair(p, "bf16", "fp8", errors);
     else if (p.key == "moments") pins.bf16_moments = parse_pair(p, "fp32", "bf16", errors);
+    else if (p.key == "schedule") {
+      if (const auto dualpipe = parse_pair(p, "1f1b", "dualpipe", errors))
+        pins.schedule = *dualpipe ? Schedule::dualpipe : Schedule::one_f_one_b;
+    }
     else if (p.key == "zero") {
       if (p.value.size() == 1 && p.value[0] >= '0' && p.value[0] <= '3') pins.zero = p.value[0] - '0';
       else errors.push_back(fmt::format("zero={}: expected 0, 1, 2 or 3", p.value));

@@ -13,6 +13,11 @@ namespace planner::perf {
 enum class Recompute { none, selective, full };
 std::string_view to_string(Recompute r);
 
+// Pipeline schedule: 1F1B (interleaved when vp > 1), or DeepSeek's DualPipe
+// (bidirectional: each rank holds two stages, one per direction, and overlaps
+// one micro-batch's forward with another's backward).
+enum class Schedule { one_f_one_b, dualpipe };
+
 struct TrainingLayout {
   int tp = 1;  // tensor parallel
   int pp = 1;  // pipeline stages
@@ -27,10 +32,12 @@ struct TrainingLayout {
   bool fp8_activations = false;  // FP8 training: linear-layer inputs stored in FP8 for the backward
   bool bf16_moments = false;     // Adam's momentum and variance in BF16 (8 bytes of state per parameter, not 12)
   bool a2a_overlap = true;       // the engine overlaps the expert all-to-all with another micro-batch's compute
+  Schedule schedule = Schedule::one_f_one_b;
 
   long long chips() const { return static_cast<long long>(tp) * pp * dp * cp; }
   // "tp=8,pp=16,dp=64,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1", then
-  // act=fp8, moments=bf16 and a2a_overlap=off only where they differ from the default.
+  // act=fp8, moments=bf16, a2a_overlap=off and schedule=dualpipe only where
+  // they differ from the default.
   std::string str() const;
 };
 
@@ -52,6 +59,7 @@ struct TrainingPins {
   std::optional<Recompute> recompute;
   std::optional<bool> sp;
   std::optional<bool> fp8_activations, bf16_moments, a2a_overlap;
+  std::optional<Schedule> schedule;  // the search tries 1F1B only unless pinned
 };
 
 struct InferencePins {

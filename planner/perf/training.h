@@ -84,7 +84,7 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
 
 // The divisibility and batch rules a layout must meet, checked in this order.
 enum class LayoutProblem : std::uint8_t {
-  none, tp_heads, pp_layers, vp_without_pp, vp_layers, cp_seq, ep_dense, ep_experts, ep_dp, batch
+  none, tp_heads, pp_layers, vp_without_pp, vp_layers, cp_seq, ep_dense, ep_experts, ep_dp, batch, dualpipe
 };
 LayoutProblem first_problem(const TrainingModel& model, const TrainingLayout& layout);
 // Sequences each of `dp` replicas takes per step: the global batch over dp,

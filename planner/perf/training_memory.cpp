@@ -58,9 +58,17 @@ TrainingMemory training_memory(const TrainingModel& model, const TrainingLayout&
   TrainingMemory base;
   state_bytes(l, p.dp_ranks, p.dense, base);
   state_bytes(l, p.expert_dp_ranks, p.expert, base);
-  const double in_flight = l.pp == 1 ? 1.0
-                                      : std::min(static_cast<double>(microbatches), static_cast<double>(l.pp)) *
-                                            (l.vp > 1 ? 1 + (l.pp - 1.0) / (l.pp * l.vp) : 1.0);
+  double in_flight = l.pp == 1 ? 1.0
+                                : std::min(static_cast<double>(microbatches), static_cast<double>(l.pp)) *
+                                      (l.vp > 1 ? 1 + (l.pp - 1.0) / (l.pp * l.vp) : 1.0);
+  if (l.schedule == Schedule::dualpipe) {
+    // Two stages' weights and gradients per rank (DeepSeek-V3 report, Table 2:
+    // 2x parameters; the optimizer state of a stage is sharded over the two
+    // ranks holding it), and pp + 1 micro-batches in flight.
+    base.weights *= 2;
+    base.gradients *= 2;
+    in_flight = std::min(static_cast<double>(microbatches), l.pp + 1.0);
+  }
   const double stage_activations = stage.dense_layers * activation_bytes_per_layer(model, l, false) +
                                    stage.moe_layers * activation_bytes_per_layer(model, l, true);
   // Full recompute keeps one layer's activations live while it is recomputed.

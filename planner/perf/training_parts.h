@@ -69,6 +69,21 @@ double bf16_gemm_time(const GemmList& list, double m, int tp, const Hardware& hw
 // element (read BF16, write FP8); 0 unless the GEMMs run in FP8.
 double fp8_cast_bytes_per_token(const TransformerCosts& c, const Hardware& hw, bool moe);
 
+// Token permutation traffic of one MoE layer, bytes per token routed. Engines
+// reorder the top-k copies of each token around the expert GEMMs and the
+// all-to-alls (Megatron-Core's token dispatcher: permute by expert before the
+// dispatch, sort by local expert after it when a rank holds several, the
+// reverse before the combine, unpermute weighted by the routing
+// probabilities), each a memory-bound gather or scatter of k x hidden
+// elements; the backward retraces them with the gradients and reads the
+// expert outputs once more for the probabilities' gradient. The dispatch side
+// moves the GEMM precision forward, everything else BF16.
+struct TokenIo {
+  double forward = 0;
+  double backward = 0;
+};
+TokenIo moe_token_io_bytes(const TransformerCosts& c, const Hardware& hw, int ep);
+
 // Seconds per micro-batch for one layer, forward + backward + recompute.
 struct LayerTimes {
   double compute = 0;
@@ -77,6 +92,9 @@ struct LayerTimes {
   double ep = 0;
 };
 LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const TrainingLayout& l, bool moe);
+
+// Pipeline bubble per step, given one micro-batch's time on the slowest stage.
+double pipeline_bubble(const TrainingLayout& l, double per_microbatch_s);
 
 // Seconds per step on the slowest stage, by cause.
 TrainingTime step_time(const TrainingModel& model, const Hardware& hw, const TrainingLayout& l,

@@ -62,6 +62,10 @@ LayoutProblem first_problem(const TrainingModel& model, const TrainingLayout& l)
   if (l.ep > 1 && (static_cast<long long>(l.dp) * l.cp) % l.ep != 0) return LayoutProblem::ep_dp;
   const long long per_replica = sequences_per_replica(model, l.dp);
   if (per_replica == 0 || per_replica % l.mb != 0) return LayoutProblem::batch;
+  // DualPipe runs two directions of pp stages each, fed half the micro-batches.
+  if (l.schedule == Schedule::dualpipe &&
+      (l.pp < 2 || l.pp % 2 != 0 || l.vp != 1 || per_replica / l.mb < l.pp || (per_replica / l.mb) % 2 != 0))
+    return LayoutProblem::dualpipe;
   return LayoutProblem::none;
 }
 
@@ -80,6 +84,10 @@ std::string describe(LayoutProblem problem, const TrainingModel& model, const Tr
     case LayoutProblem::ep_experts: return fmt::format("ep={} does not divide the {} experts", l.ep, c.experts);
     case LayoutProblem::ep_dp:
       return fmt::format("ep={} does not divide dp x cp = {}", l.ep, static_cast<long long>(l.dp) * l.cp);
+    case LayoutProblem::dualpipe:
+      return fmt::format("schedule=dualpipe needs an even pp of at least 2, vp=1 and an even number of at least pp "
+                         "micro-batches per replica (pp={}, vp={}, {} micro-batches)",
+                         l.pp, l.vp, sequences_per_replica(model, l.dp) / l.mb);
     case LayoutProblem::batch: {
       const long long per_replica = sequences_per_replica(model, l.dp);
       const auto target = util::format_count(model.batch_sequences);

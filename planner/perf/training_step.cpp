@@ -81,6 +81,20 @@ double forward_gemm_time(const TransformerCosts& c, const Hardware& hw, const Tr
 
 }  // namespace
 
+TokenIo moe_token_io_bytes(const TransformerCosts& c, const Hardware& hw, int ep) {
+  TokenIo io;
+  if (c.moe_layers == 0 || c.top_k == 0) return io;
+  const double copies = static_cast<double>(c.top_k) * c.hidden;  // elements per token, k copies
+  // Sorting by local expert after the dispatch (and back before the combine)
+  // only where the exchange delivers to a rank holding several experts.
+  const double sort = ep > 1 && c.experts > ep ? 1.0 : 0.0;
+  const double dispatch_passes = 2 + 2 * sort;  // permute, sort: a read and a write each
+  const double combine_passes = 2 * sort + 1;   // unsort; unpermute reads k copies, writes one
+  io.forward = copies * (dispatch_passes * hw.bytes_per_weight + combine_passes * kCommBytes) + c.hidden * kCommBytes;
+  io.backward = copies * (dispatch_passes + combine_passes + 1) * kCommBytes + c.hidden * kCommBytes;
+  return io;
+}
+
 LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const TrainingLayout& l, bool moe) {
   const auto& c = model.costs;
   const double tokens = l.mb * model.seq_len / l.cp;  // GEMM rows per micro-batch per chip
@@ -95,7 +109,13 @@ LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const Tra
   const double elementwise = tokens * elementwise_bytes / tp_shard / hw.hbm_bytes_per_s;
   const double backward_attention = (model.flash_attention ? kFlashBackwardFactor : 2.0) * attention_core;
   t.compute = 3 * (fwd + elementwise) + attention_core + backward_attention;
-  if (l.recompute == Recompute::full) t.compute += fwd + elementwise + attention_core;
+  double token_io_forward = 0;
+  if (moe) {
+    const TokenIo io = moe_token_io_bytes(c, hw, l.ep);
+    token_io_forward = tokens * io.forward / tp_shard / hw.hbm_bytes_per_s;
+    t.compute += token_io_forward + tokens * io.backward / tp_shard / hw.hbm_bytes_per_s;
+  }
+  if (l.recompute == Recompute::full) t.compute += fwd + elementwise + attention_core + token_io_forward;
   // Selective recompute re-runs the norms, activation functions and MLA's
   // up-projections (and the attention core without FlashAttention).
   if (l.recompute == Recompute::selective)
@@ -177,6 +197,17 @@ double slowest_stage_compute(double fullest_layers, double average_layers, doubl
 
 }  // namespace
 
+double pipeline_bubble(const TrainingLayout& l, double per_microbatch_s) {
+  if (l.schedule == Schedule::dualpipe) {
+    // (pp/2 - 1)(F&B + B - 3W) (DeepSeek-V3 report, Table 2), with F, B and W
+    // a third, two thirds and a third of a micro-batch's time (the backward
+    // twice the forward, its weight gradients half of it) and F&B, the
+    // overlapped pair, their sum: (pp/2 - 1) x 2/3 of a micro-batch.
+    return (l.pp / 2.0 - 1) * (2.0 / 3.0) * per_microbatch_s;
+  }
+  return (l.pp - 1.0) / l.vp * per_microbatch_s;  // 1F1B, interleaved over vp virtual stages
+}
+
 TrainingTime step_time(const TrainingModel& model, const Hardware& hw, const TrainingLayout& l,
                        const StageShape& stage, const StageParams& p, long long microbatches) {
   const auto& c = model.costs;
@@ -208,7 +239,7 @@ TrainingTime step_time(const TrainingModel& model, const Hardware& hw, const Tra
     t.pp_comm = 2.0 * l.vp * (bytes / pp_link.bytes_per_s + pp_link.latency_s) * mbs;
   }
   const double per_microbatch = (t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm) / mbs;
-  t.pp_bubble = (l.pp - 1.0) / l.vp * per_microbatch;
+  t.pp_bubble = pipeline_bubble(l, per_microbatch);
   dp_and_optimizer_time(hw, l, p, mbs, t);
   const double busy = t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm + t.pp_bubble + t.dp_comm + t.optimizer;
   t.straggler = busy * straggler_slowdown(hw, static_cast<double>(l.chips()));

@@ -226,6 +226,7 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
     layout.ep = ep, layout.mb = mb, layout.vp = vp;
     layout.sp = pins.sp.value_or(true);
     layout.a2a_overlap = pins.a2a_overlap.value_or(true);
+    layout.schedule = pins.schedule.value_or(perf::Schedule::one_f_one_b);
     return layout;
   };
   if (mbs.empty()) return true;

@@ -187,7 +187,9 @@ double GroupBounds::bound(const Group& g, double moe_layer_s, double moe_exchang
   const double most_microbatches = most_batch / g.dp / (pins_.mb ? *pins_.mb : 1);
   const int per_stage = (model_.costs.layers + g.pp - 1) / g.pp;
   const int most_interleaving = pins_.vp ? *pins_.vp : std::min(kMaxVirtualStages, per_stage);
-  const double least_bubble = (g.pp - 1.0) / (most_interleaving * std::max(1.0, most_microbatches));
+  double least_bubble = (g.pp - 1.0) / (most_interleaving * std::max(1.0, most_microbatches));
+  if (pins_.schedule == perf::Schedule::dualpipe)  // perf's pipeline_bubble
+    least_bubble = std::max(0.0, g.pp / 2.0 - 1) * (2.0 / 3.0) / std::max(1.0, most_microbatches);
   const double chips = static_cast<double>(g.chips());
   // Stragglers add a fraction of the whole step (perf::straggler_slowdown).
   const double seconds_per_token =

@@ -95,12 +95,12 @@ perf::TrainingLayout layout_of(int tp, int pp, int dp, int ep, int mb, int vp, p
 
 // DeepSeek-V3 on 2,048 H800 (report sections 3.2-3.3): PP16, EP64 over 8
 // nodes, ZeRO-1 DP, no TP; recompute of norms and MLA up-projections, FP8
-// activations, BF16 moments. Micro-batch not published; DualPipe modelled
-// as a 1F1B schedule (its smaller bubble is not modelled).
+// activations, BF16 moments, the DualPipe schedule. Micro-batch not published.
 perf::TrainingLayout deepseek_v3_layout() {
   perf::TrainingLayout l = training_layout(1, 16, 128, 1, 1, perf::Recompute::selective, 1, 64);
   l.fp8_activations = true;
   l.bf16_moments = true;
+  l.schedule = perf::Schedule::dualpipe;
   return l;
 }
 

@@ -358,9 +358,9 @@ TEST_SUITE("perf::layout") {
   TEST_CASE("training spec errors, word for word") {
     CHECK(training_errors("tq=8") ==
           lines({"unknown key \"tq\" (did you mean \"tp\"?); expected one of tp, pp, dp, cp, ep, mb, vp, recompute, "
-                 "sp, zero, act, moments, a2a_overlap"}));
+                 "sp, zero, act, moments, a2a_overlap, schedule"}));
     CHECK(training_errors("colour=red") ==
-          lines({"unknown key \"colour\"; expected one of tp, pp, dp, cp, ep, mb, vp, recompute, sp, zero, act, moments, a2a_overlap"}));
+          lines({"unknown key \"colour\"; expected one of tp, pp, dp, cp, ep, mb, vp, recompute, sp, zero, act, moments, a2a_overlap, schedule"}));
     CHECK(training_errors("tp=0") == lines({"tp=0: expected a whole number from 1 to 10000000"}));
     CHECK(training_errors("pp=abc") == lines({"pp=abc: expected a whole number from 1 to 10000000"}));
     CHECK(training_errors("dp=8x") == lines({"dp=8x: expected a whole number from 1 to 10000000"}));
@@ -382,7 +382,7 @@ TEST_SUITE("perf::layout") {
     CHECK(training_errors("tp=0,tq=8,sp=maybe") ==
           lines({"tp=0: expected a whole number from 1 to 10000000",
                  "unknown key \"tq\" (did you mean \"tp\"?); expected one of tp, pp, dp, cp, ep, mb, vp, recompute, "
-                 "sp, zero, act, moments, a2a_overlap",
+                 "sp, zero, act, moments, a2a_overlap, schedule",
                  "sp=maybe: expected on or off"}));
   }
 

@@ -8,6 +8,7 @@
 #include "perf/expert_exchange.h"
 #include "perf/layout.h"
 #include "perf/scale_effects.h"
+#include "perf/training_parts.h"
 
 using namespace planner;
 
@@ -107,5 +108,51 @@ TEST_SUITE("perf::layout") {
     CHECK(l.str() == "tp=1,pp=1,dp=1,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1,act=fp8,moments=bf16,a2a_overlap=off");
     perf::parse_training_layout("act=fp4,moments=fp16", errors);
     CHECK(errors == std::vector<std::string>{"act=fp4: expected bf16 or fp8", "moments=fp16: expected fp32 or bf16"});
+  }
+
+  TEST_CASE("schedule=dualpipe parses and prints; 1f1b is the default and not printed") {
+    std::vector<std::string> errors;
+    CHECK(*perf::parse_training_layout("schedule=dualpipe", errors).schedule == perf::Schedule::dualpipe);
+    CHECK(*perf::parse_training_layout("schedule=1f1b", errors).schedule == perf::Schedule::one_f_one_b);
+    REQUIRE(errors.empty());
+    perf::TrainingLayout l;
+    l.schedule = perf::Schedule::dualpipe;
+    CHECK(l.str() == "tp=1,pp=1,dp=1,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1,schedule=dualpipe");
+    perf::parse_training_layout("schedule=zb", errors);
+    CHECK(errors == std::vector<std::string>{"schedule=zb: expected 1f1b or dualpipe"});
+  }
+}
+
+TEST_SUITE("perf::training_mechanisms") {
+  TEST_CASE("MoE token permutation: k copies of the hidden state gathered and scattered, by hand") {
+    perf::TransformerCosts c;
+    c.moe_layers = 1, c.top_k = 8, c.hidden = 1000, c.experts = 64;
+    perf::Hardware hw;
+    hw.bytes_per_weight = 1;  // FP8 GEMMs: the dispatch side moves FP8
+    // ep = 8, 8 local experts: permute and sort (4 passes of 8,000 elements at
+    // 1 byte), unsort and unpermute (3 passes at 2 bytes), one BF16 output row.
+    const auto io = perf::detail::moe_token_io_bytes(c, hw, 8);
+    CHECK(io.forward == doctest::Approx(8000 * 4 * 1 + 8000 * 3 * 2 + 2000));
+    // The backward retraces the 7 passes in BF16 and reads the outputs once more.
+    CHECK(io.backward == doctest::Approx(8000 * 8 * 2 + 2000));
+    // One expert per rank (or no exchange): no sorting by local expert.
+    const auto one_each = perf::detail::moe_token_io_bytes(c, hw, 64);
+    CHECK(one_each.forward == doctest::Approx(8000 * 2 * 1 + 8000 * 1 * 2 + 2000));
+    CHECK(perf::detail::moe_token_io_bytes(c, hw, 1).backward == doctest::Approx(8000 * 4 * 2 + 2000));
+    c.moe_layers = 0;
+    CHECK(perf::detail::moe_token_io_bytes(c, hw, 8).forward == 0);
+  }
+
+  TEST_CASE("pipeline bubble: 1F1B (p-1)/v micro-batches, DualPipe (p/2-1) x 2/3") {
+    perf::TrainingLayout l;
+    l.pp = 16;
+    CHECK(perf::detail::pipeline_bubble(l, 3.0) == doctest::Approx(45.0));
+    l.vp = 3;
+    CHECK(perf::detail::pipeline_bubble(l, 3.0) == doctest::Approx(15.0));
+    l.vp = 1;
+    l.schedule = perf::Schedule::dualpipe;
+    CHECK(perf::detail::pipeline_bubble(l, 3.0) == doctest::Approx(14.0));  // 7 x 2/3 x 3
+    l.pp = 2;
+    CHECK(perf::detail::pipeline_bubble(l, 3.0) == 0);
   }
 }
