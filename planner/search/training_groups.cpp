@@ -107,8 +107,10 @@ GroupBounds::GroupBounds(const perf::TrainingModel& model, const perf::Hardware&
   dense_layer_s_ = 3 * (attention_gemm + c.dense_ffn.flops_per_token()) / gemm_rate + attention_s +
                    3 * dense_bytes / hw.hbm_bytes_per_s;
   const double moe_gemm = attention_gemm + c.shared_ffn.flops_per_token() + c.top_k * c.expert_ffn.flops_per_token();
+  // Token permutation at its least (ep = 1: no sorting by local expert).
+  const auto io = perf::detail::moe_token_io_bytes(c, hw, 1);
   moe_layer_s_ = 3 * moe_gemm / gemm_rate + 3 * 2 * c.router_params / hw.training_bf16_matmul_flops + attention_s +
-                 3 * moe_bytes / hw.hbm_bytes_per_s;
+                 (3 * moe_bytes + io.forward + io.backward) / hw.hbm_bytes_per_s;
   head_s_ = 3 * 2 * c.embedding_params / bf16_rate;
   mtp_projection_s_ = 3 * 2 * (2 * c.hidden) * c.hidden / gemm_rate;
   hw_ = &hw;
@@ -162,7 +164,7 @@ double GroupBounds::upper_tokens_per_s(const Group& g, int ep, int largest_mb) c
   if (ep <= 1 || c.moe_layers == 0) return upper_tokens_per_s(g);
   // With experts spread over ep > 1 ranks the busiest rank sets the pace: its
   // grouped GEMM runs the routing load ratio times the mean rows plus half an
-  // alignment block per local expert, and the dispatch and combine
+  // alignment block per local expert, tokens are sorted by local expert, and the dispatch and combine
   // all-to-alls (paced by the same rank) are exposed by at least
   // 1 - ep_overlap. Per token at the largest micro-batch, where padding and
   // latencies weigh least.
@@ -172,7 +174,10 @@ double GroupBounds::upper_tokens_per_s(const Group& g, int ep, int largest_mb) c
   const double sent = rows / g.tp;
   const double expert_s = c.expert_ffn.flops_per_token() / hw.training_matmul_flops;
   const double padding_rows = static_cast<double>(c.experts) / ep * hw.grouped_gemm_row_alignment / 2;
-  const double moe_layer_s = moe_layer_s_ + 3 * expert_s * (c.top_k * (load - 1) + padding_rows / sent);
+  const auto io = perf::detail::moe_token_io_bytes(c, hw, ep);
+  const auto least_io = perf::detail::moe_token_io_bytes(c, hw, 1);
+  const double extra_io_s = (io.forward + io.backward - least_io.forward - least_io.backward) / hw.hbm_bytes_per_s;
+  const double moe_layer_s = moe_layer_s_ + 3 * expert_s * (c.top_k * (load - 1) + padding_rows / sent) + extra_io_s;
   const double a2a = 2 * load *
                      (perf::expert_all_to_all_time(hw, ep, g.tp, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
                       perf::expert_all_to_all_time(hw, ep, g.tp, sent, c.top_k, c.hidden * kActivationBytes));
