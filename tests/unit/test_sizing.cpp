@@ -19,6 +19,7 @@
 #include "specs/catalog.h"
 #include "util/file_system.h"
 #include "workload/loader.h"
+#include "plan_fixture.h"
 
 using namespace planner;
 
@@ -26,16 +27,7 @@ namespace {
 
 const std::string kRoot = CLUSTERPLAN_SOURCE_DIR;
 
-const specs::Catalog& catalog() {
-  static const specs::Catalog c = [] {
-    util::RealFileSystem fs;
-    util::Diagnostics diagnostics;
-    auto loaded = specs::load_catalog(fs, {kRoot + "/hw_specs"}, diagnostics);
-    REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.str());
-    return loaded;
-  }();
-  return c;
-}
+const specs::Catalog& catalog() { return fixture::bundled_catalog(); }
 
 workload::Workload example(const std::string& name) {
   util::RealFileSystem fs;
