@@ -55,6 +55,9 @@ std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string
   hw.vector_flops = chip->bf16_tflops.value * 1e12 * c(Constant::matmul_efficiency);
   hw.training_matmul_flops = hw.matmul_flops * c(Constant::training_matmul_factor);
   hw.training_bf16_matmul_flops = hw.vector_flops * c(Constant::training_matmul_factor);
+  // Serving GEMMs at FP4 (NVFP4, MXFP4) reach their own fraction of the FP4
+  // peak; training keeps the rate above (its FP4 runs are calibrated on it).
+  if (precision == specs::Precision::fp4) hw.matmul_flops *= c(Constant::fp4_matmul_factor);
   hw.hbm_total_bytes = chip->hbm_gb.value * kGB;
   hw.hbm_bytes = hw.hbm_total_bytes - c(Constant::memory_reserved_gib) * kGiB;
   hw.hbm_bytes_per_s = chip->hbm_tbps.value * 1e12 * c(Constant::memory_efficiency);

@@ -36,6 +36,7 @@ const std::array<ConstantInfo, kConstantCount>& constant_table() {
       {"routing_imbalance", Range{1, 16}, "ratio"},
       {"straggler_onset_chips", Range{1, 1e7}, "chips"},
       {"straggler_per_doubling", Range{0, 1}, "fraction"},
+      {"fp4_matmul_factor", Range{0, 1.5, true}, "ratio"},
   }};
   return table;
 }

@@ -39,6 +39,7 @@ enum class Constant {
   routing_imbalance,              // dropless routing: tokens on the busiest expert rank / the mean
   straggler_onset_chips,          // chips below which stragglers and synchronisation cost nothing
   straggler_per_doubling,         // step-time fraction lost per doubling of chips past the onset
+  fp4_matmul_factor,              // serving: an FP4 GEMM's rate over the matmul_efficiency rate at the FP4 peak
   count
 };
 
