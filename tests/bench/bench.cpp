@@ -186,6 +186,7 @@ void BM_Plan_Llama3_405B(benchmark::State& s) { plan_all(s, {"examples/llama3-40
 void BM_Plan_DeepSeekV3(benchmark::State& s) { plan_all(s, {"examples/deepseek-v3-pretrain.json"}, "CN"); }
 void BM_Plan_Llama3_70B_Serving(benchmark::State& s) { plan_all(s, {"examples/llama3-70b-chat-serving.json"}, "US"); }
 void BM_Plan_DeepSeekR1_Serving(benchmark::State& s) { plan_all(s, {"examples/deepseek-r1-serving.json"}, "CN"); }
+void BM_Plan_CnLabR1_Serving(benchmark::State& s) { plan_all(s, {"examples/cn-lab-r1-serving.json"}, "CN"); }
 void BM_Plan_CnLab_TrainAndServe(benchmark::State& s) {
   plan_all(s, {"examples/cn-lab-671b-moe-pretrain.json", "examples/cn-lab-r1-serving.json"}, "CN");
 }
@@ -198,6 +199,7 @@ BENCHMARK(BM_Plan_Llama3_405B)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Plan_DeepSeekV3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Plan_Llama3_70B_Serving)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Plan_DeepSeekR1_Serving)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Plan_CnLabR1_Serving)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Plan_CnLab_TrainAndServe)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Plan_USFrontier_1GW)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Plan_Tier2_Sprint)->Unit(benchmark::kMillisecond);
