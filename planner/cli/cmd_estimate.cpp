@@ -108,7 +108,7 @@ int infeasible(Context& ctx, util::Json doc, const std::string& why_not) {
 int print_frontier(Context& ctx, const report::EstimateHeader& header, const perf::InferenceModel& model,
                    const perf::Hardware& hw, const perf::InferencePins& pins, const std::string& measurement) {
   const auto f = search::inference_frontier(model, hw, header.count, pins);
-  const std::vector<std::string> notes = {"Performance model: " + measurement + "."};
+  const std::vector<std::string> notes = {measurement};
   const auto doc = report::frontier_json(header, f, model, notes);
   if (f.points.empty())
     return infeasible(ctx, doc, fmt::format("no serving layout runs on {} x {} with the pinned keys (none both fits in "
@@ -191,14 +191,16 @@ int estimate(Context& ctx) {
   const auto model = perf::make_inference_model(*workload);
   const report::EstimateHeader header{workload->name, chip, std::string(specs::to_string(workload->precision)), count,
                                       hw->peak_flops / 1e12};
-  if (frontier) return print_frontier(ctx, header, model, *hw, pins, catalog->constants->serving_measurement(hw->chip_id));
+  // Whether published serving runs check this chip's family, or its numbers rest on estimates.
+  const std::string measurement = "Performance model: " + catalog->constants->serving_measurement(hw->chip_id) + ".";
+  if (frontier) return print_frontier(ctx, header, model, *hw, pins, measurement);
   const auto result = search::search_inference(model, *hw, count, pins, top);
   const double demand = workload->demanded_output_tokens_per_s();
-  if (result.best.empty())
-    return infeasible(ctx, report::inference_estimate_json(header, result, demand),
-                      explain_inference_failure(model, *hw, result, count));
-  if (ctx.format != Format::table) print_data(ctx, report::inference_estimate_json(header, result, demand), "fields");
-  else ctx.out << report::inference_estimate_table(header, result, demand);
+  auto doc = report::inference_estimate_json(header, result, demand);
+  doc["notes"] = util::Json::array({measurement});
+  if (result.best.empty()) return infeasible(ctx, doc, explain_inference_failure(model, *hw, result, count));
+  if (ctx.format != Format::table) print_data(ctx, doc, "fields");
+  else ctx.out << report::inference_estimate_table(header, result, demand) << "note: " << measurement << "\n";
   return kExitOk;
 }
 

@@ -23,6 +23,8 @@
 #include "specs/catalog.h"
 #include "workload/loader.h"
 
+#include "plan_fixture.h"
+
 using namespace planner;
 
 namespace {
@@ -72,14 +74,7 @@ double value(const perf::InferenceEstimate& e, Metric m) {
   return 0;
 }
 
-const specs::Catalog& bundled_catalog() {
-  static const specs::Catalog catalog = [] {
-    util::RealFileSystem f;
-    util::Diagnostics d;
-    return specs::load_catalog(f, {kRoot + "/hw_specs"}, d);
-  }();
-  return catalog;
-}
+const specs::Catalog& bundled_catalog() { return fixture::bundled_catalog(); }
 
 // The prediction for one case, or nullopt (with a message) when no layout fits.
 std::optional<double> predict(const ServingCase& sc, std::string& layout_used) {

@@ -21,20 +21,15 @@
 #include "specs/catalog.h"
 #include "workload/loader.h"
 
+#include "plan_fixture.h"
+
 using namespace planner;
 
 namespace {
 
 const std::string kRoot = CLUSTERPLAN_SOURCE_DIR;
 
-const specs::Catalog& catalog() {
-  static const specs::Catalog c = [] {
-    util::RealFileSystem fs;
-    util::Diagnostics d;
-    return specs::load_catalog(fs, {kRoot + "/hw_specs"}, d);
-  }();
-  return c;
-}
+const specs::Catalog& catalog() { return fixture::bundled_catalog(); }
 
 workload::Workload load(const std::string& path) {
   util::RealFileSystem fs;
