@@ -11,8 +11,6 @@
 #include "cli/commands.h"
 #include "cli/plan_options.h"
 #include "report/html_report.h"
-#include "perf/hardware.h"
-#include "perf/inference.h"
 #include "search/break_even.h"
 #include "search/frontier.h"
 #include "search/plan.h"
@@ -47,32 +45,6 @@ std::vector<search::SweepOutcome> deadline_frontier(const specs::Catalog& catalo
   search::SweepOptions options;
   options.threads = threads;
   return search::run_sweep(catalog, r, {axis}, 0, kDeadlinePoints, options);
-}
-
-// For each serving workload, the frontier of the chip chosen for it first,
-// over layouts of at most as many chips as the plan buys of it there.
-std::vector<report::ServingFrontier> serving_frontiers(const specs::Catalog& catalog, const search::PlanRequest& r,
-                                                      const search::PlanResult& plan) {
-  std::vector<report::ServingFrontier> out;
-  std::vector<bool> done(r.workloads.size(), false);
-  for (const auto& chosen : plan.chosen) {
-    const auto& c = plan.candidates[chosen.candidate];
-    const auto w = static_cast<std::size_t>(c.workload);
-    if (done[w] || r.workloads[w].kind != workload::Kind::inference) continue;
-    done[w] = true;
-    const std::string id = c.system.empty() ? c.chip : c.system;
-    perf::HardwareProblem problem;
-    const auto hw = perf::make_hardware(catalog, id, c.precision, problem);
-    if (!hw) continue;
-    report::ServingFrontier f;
-    f.workload = r.workloads[w].name;
-    f.chip = id;
-    f.count = chosen.count;
-    f.slo_tpot_ms = r.workloads[w].inference.tpot_ms.value_or(0);
-    f.frontier = search::inference_frontier(perf::make_inference_model(r.workloads[w]), *hw, chosen.count, {});
-    out.push_back(std::move(f));
-  }
-  return out;
 }
 
 std::string command_line(const Context& ctx) {
@@ -112,7 +84,7 @@ int run_report(Context& ctx) {
     if (!ctx.vm["no-tornado"].as<bool>()) in.tornado = search::tornado(*catalog, request, plan, threads);
   }
   in.deadlines = deadline_frontier(*catalog, request, threads);
-  in.serving = serving_frontiers(*catalog, request, plan);
+  in.serving = search::plan_frontiers(*catalog, request, plan);
   in.generated_by = command_line(ctx);
   file << report::html_report(in);
   if (!file.flush()) {

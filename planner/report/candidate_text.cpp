@@ -1,22 +1,13 @@
 #include "report/candidate_text.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
 
 #include "report/table.h"
+#include "search/plan_model.h"
 
 namespace planner::report {
-
-namespace {
-
-// Megawatts to a tenth (a 0.5 MW limit is not "0"), other units whole.
-std::string amount(const search::CoupledLimit& l, double v) {
-  return l.unit == "MW" ? fixed(v, 1) : grouped(std::floor(v));
-}
-
-}  // namespace
 
 bool over_hard_limit(const search::PlanResult& plan, const search::Candidate& c) {
   return std::any_of(c.over_limits.begin(), c.over_limits.end(),
@@ -29,8 +20,8 @@ std::string over_limit_text(const search::PlanResult& plan, const search::Candid
     const auto& o = c.over_limits[i];
     const auto& l = plan.limits[o.limit];
     if (!out.empty()) out += "; ";
-    out += fmt::format("over {}: needs {} {}, limit {} {}; {} {} {}", l.text, amount(l, o.needed), l.unit,
-                       amount(l, l.limit), l.unit, grouped(static_cast<double>(o.allowed_count)),
+    out += fmt::format("over {}: needs {} {}, limit {} {}; {} {} {}", l.text, search::limit_amount(l.kind, o.needed), l.unit,
+                       search::limit_amount(l.kind, l.limit), l.unit, grouped(static_cast<double>(o.allowed_count)),
                        o.allowed_count == 1 ? "chip" : "chips", l.licence_beyond ? "without a licence" : "fit");
   }
   const std::size_t more = c.over_limits_omitted + c.over_limits.size() - std::min(c.over_limits.size(), kMaxLimitsShown);

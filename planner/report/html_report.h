@@ -29,16 +29,6 @@ struct CostParts {
 };
 CostParts cost_parts(const cost::Cost& k, const cost::Assumptions& a);
 
-// A serving workload's chosen chip: its throughput-interactivity frontier
-// over layouts of at most the chips the plan buys (estimate --frontier).
-struct ServingFrontier {
-  std::string workload;
-  std::string chip;  // the system bought, else the accelerator
-  long long count = 0;
-  double slo_tpot_ms = 0;
-  search::InferenceFrontier frontier;
-};
-
 struct ReportInput {
   const specs::Catalog* catalog = nullptr;
   const search::PlanRequest* request = nullptr;
@@ -47,7 +37,7 @@ struct ReportInput {
   std::vector<search::BreakEven> break_even;
   std::vector<search::TornadoBar> tornado;        // empty: not computed
   std::vector<search::SweepOutcome> deadlines;    // training: the plan at each deadline (axis: deadline in days)
-  std::vector<ServingFrontier> serving;           // serving: the frontier of each workload's chosen chip
+  std::vector<search::PlanFrontier> serving;          // serving: the frontier of each workload's chosen chip
   std::string generated_by;                       // the command line, shown at the end
 };
 

@@ -38,7 +38,7 @@ Json over_limit_json(const search::PlanResult& plan, const Candidate& c) {
 Json limits_json(const search::PlanResult& plan) {
   Json out = Json::array();
   for (const auto& l : plan.limits)
-    out.push_back({{"id", l.id}, {"text", l.text}, {"kind", l.kind}, {"unit", l.unit}, {"limit", l.limit},
+    out.push_back({{"id", l.id}, {"text", l.text}, {"kind", std::string(search::to_string(l.kind))}, {"unit", l.unit}, {"limit", l.limit},
                    {"beyond", l.licence_beyond ? "licence" : "barred"}});
   return out;
 }

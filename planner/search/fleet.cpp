@@ -246,6 +246,16 @@ FleetSolution brute_force_fleet(const FleetProblem& p) {
   return best;
 }
 
+std::string_view to_string(LimitKind kind) {
+  switch (kind) {
+    case LimitKind::policy_cap: return "policy_cap";
+    case LimitKind::site_power: return "site_power";
+    case LimitKind::budget: return "budget";
+    case LimitKind::max_mw: return "max_mw";
+  }
+  return "policy_cap";
+}
+
 void drop_dominated_rows(std::vector<FleetConstraint>& rows) {
   std::map<std::vector<std::pair<int, double>>, std::size_t> tightest;  // terms -> index in `kept`
   std::vector<FleetConstraint> kept;

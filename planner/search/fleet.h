@@ -7,6 +7,7 @@
 // COIN-OR CBC; a brute-force solver checks it on small instances.
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,8 @@ struct FleetOption {
 
 // Where a limit comes from, for explaining it.
 enum class LimitKind { policy_cap, site_power, budget, max_mw };
+// "policy_cap", "site_power", "budget", "max_mw": the JSON spelling.
+std::string_view to_string(LimitKind kind);
 
 // sum over terms of coefficient x steps <= limit.
 struct FleetConstraint {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "perf/hardware.h"
 #include "search/inference_search.h"
 
 namespace planner::search {
@@ -42,6 +43,26 @@ InferenceFrontier inference_frontier(const perf::InferenceModel& model, const pe
   out.evaluated = for_each_inference_layout(model, hw, max_chips, pins, visit, [] {});
   out.running = static_cast<long long>(running.size());
   out.points = pareto_frontier(std::move(running));
+  return out;
+}
+
+std::vector<PlanFrontier> plan_frontiers(const specs::Catalog& catalog, const PlanRequest& request,
+                                         const PlanResult& plan) {
+  std::vector<PlanFrontier> out;
+  std::vector<bool> done(request.workloads.size(), false);
+  for (const auto& chosen : plan.chosen) {
+    const auto& c = plan.candidates[chosen.candidate];
+    const auto w = static_cast<std::size_t>(c.workload);
+    const auto& workload = request.workloads[w];
+    if (done[w] || workload.kind != workload::Kind::inference) continue;
+    done[w] = true;
+    const std::string id = c.system.empty() ? c.chip : c.system;
+    perf::HardwareProblem problem;
+    const auto hw = perf::make_hardware(catalog, id, c.precision, problem);
+    if (!hw) continue;
+    out.push_back({workload.name, id, chosen.count, workload.inference.tpot_ms.value_or(0),
+                   inference_frontier(perf::make_inference_model(workload), *hw, chosen.count, {})});
+  }
   return out;
 }
 

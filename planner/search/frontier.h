@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "search/layout_search.h"
+#include "search/plan.h"
 
 namespace planner::search {
 
@@ -36,5 +37,19 @@ std::vector<RankedInference> pareto_frontier(std::vector<RankedInference> candid
 // (search/inference_search.h), reduced to its frontier.
 InferenceFrontier inference_frontier(const perf::InferenceModel& model, const perf::Hardware& hw, long long max_chips,
                                      const perf::InferencePins& pins);
+
+// A serving workload's chosen chip in a plan: its frontier over layouts of at
+// most the chips the plan buys of it there.
+struct PlanFrontier {
+  std::string workload;
+  std::string chip;  // the system bought, else the accelerator
+  long long count = 0;
+  double slo_tpot_ms = 0;
+  InferenceFrontier frontier;
+};
+
+// One PlanFrontier per serving workload, for the chip chosen for it first.
+std::vector<PlanFrontier> plan_frontiers(const specs::Catalog& catalog, const PlanRequest& request,
+                                         const PlanResult& plan);
 
 }  // namespace planner::search

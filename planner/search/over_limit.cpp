@@ -6,16 +6,6 @@
 
 namespace planner::search {
 
-std::string_view to_string(LimitKind kind) {
-  switch (kind) {
-    case LimitKind::policy_cap: return "policy_cap";
-    case LimitKind::site_power: return "site_power";
-    case LimitKind::budget: return "budget";
-    case LimitKind::max_mw: return "max_mw";
-  }
-  return "policy_cap";
-}
-
 namespace {
 
 // The options' loads on `c`, each option alone at its whole-demand size.
@@ -28,7 +18,7 @@ void check(const Model& m, const FleetConstraint& c, bool licence_beyond, PlanRe
     // A hair over from rounding is no breach (limits are given to a few digits).
     if (coefficient <= 0 || needed <= c.limit * (1 + 1e-9)) continue;
     if (index == out.limits.size())
-      out.limits.push_back({c.id, c.text, c.unit, std::string(to_string(c.kind)), c.limit, licence_beyond});
+      out.limits.push_back({c.id, c.text, c.unit, c.kind, c.limit, licence_beyond});
     auto& cand = out.candidates[m.option_candidate[o]];
     // Serving grows by whole replicas; a training cluster is one step, and the
     // limit leaves the chips it allows pro rata.
@@ -42,7 +32,7 @@ void check(const Model& m, const FleetConstraint& c, bool licence_beyond, PlanRe
 // Keeps each candidate's kMaxOverLimits tightest breaches (fewest chips
 // allowed, then the order found), and only the limits still referenced.
 void keep_tightest(PlanResult& out) {
-  std::vector<std::size_t> renumbered(out.limits.size(), out.limits.size());
+  std::vector<bool> referenced(out.limits.size(), false);
   for (auto& c : out.candidates) {
     auto& v = c.over_limits;
     if (v.size() > kMaxOverLimits) {
@@ -51,17 +41,18 @@ void keep_tightest(PlanResult& out) {
       c.over_limits_omitted = v.size() - kMaxOverLimits;
       v.resize(kMaxOverLimits);
     }
-    for (const auto& o : v) renumbered[o.limit] = 0;
+    for (const auto& o : v) referenced[o.limit] = true;
   }
+  std::vector<std::size_t> index(out.limits.size());  // old index -> new, for the referenced ones
   std::vector<CoupledLimit> kept;
   for (std::size_t i = 0; i < out.limits.size(); ++i)
-    if (renumbered[i] == 0) {
-      renumbered[i] = kept.size();
+    if (referenced[i]) {
+      index[i] = kept.size();
       kept.push_back(std::move(out.limits[i]));
     }
   out.limits = std::move(kept);
   for (auto& c : out.candidates)
-    for (auto& o : c.over_limits) o.limit = renumbered[o.limit];
+    for (auto& o : c.over_limits) o.limit = index[o.limit];
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 // site has, or more chips than a cap allows, says so and shows the count the
 // limit leaves, as `plan` would enforce it.
 
-#include <string_view>
 #include <vector>
 
 #include "search/plan.h"
@@ -16,7 +15,5 @@ namespace planner::search {
 // with each limit some candidate exceeds, from the model's rows (hard limits)
 // and its quotas (licence-free allowances included).
 void mark_over_limits(const Model& m, PlanResult& out);
-
-std::string_view to_string(LimitKind kind);
 
 }  // namespace planner::search

@@ -13,6 +13,7 @@
 
 #include "cost/cost.h"
 #include "policy/policy.h"
+#include "search/fleet.h"
 #include "search/sizing.h"
 #include "specs/catalog.h"
 #include "workload/workload.h"
@@ -75,7 +76,7 @@ struct CoupledLimit {
   std::string id;    // "site-power/cn-gansu", "budget", "max-mw", a cap's "rule-set/cap"
   std::string text;  // what it is, as the plan's "binds" lines name it
   std::string unit;  // of the limit: "MW", "USD", "chips", "TPP", ...
-  std::string kind;  // "policy_cap", "site_power", "budget", "max_mw"
+  LimitKind kind = LimitKind::policy_cap;
   double limit = 0;
   bool licence_beyond = false;  // a licence-free allowance: beyond it a licence is needed, not barred
 };

@@ -102,8 +102,8 @@ Model build_model(const specs::Catalog& catalog, const PlanRequest& request, con
 std::string chip_label(const Candidate& c) { return c.system.empty() ? c.chip : c.system; }
 
 
-std::string limit_amount(const FleetConstraint& c, double value) {
-  return c.kind == LimitKind::site_power || c.kind == LimitKind::max_mw ? fmt::format("{:.1f}", value) : grouped(value);
+std::string limit_amount(LimitKind kind, double value) {
+  return kind == LimitKind::site_power || kind == LimitKind::max_mw ? fmt::format("{:.1f}", value) : grouped(value);
 }
 
 

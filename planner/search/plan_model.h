@@ -31,7 +31,8 @@ Model build_model(const specs::Catalog& catalog, const PlanRequest& request, con
 std::string chip_label(const Candidate& c);
 // An amount in a limit's unit: megawatts to a tenth (a 0.5 MW limit is not
 // "0"), other units whole, with thousands separators.
-std::string limit_amount(const FleetConstraint& c, double value);
+std::string limit_amount(LimitKind kind, double value);
+inline std::string limit_amount(const FleetConstraint& c, double value) { return limit_amount(c.kind, value); }
 // The training deadline of `w` under the request, days.
 double deadline_of(const PlanRequest& r, const workload::Workload& w);
 

@@ -9,8 +9,6 @@
 #include <vector>
 
 #include "plan_fixture.h"
-#include "perf/hardware.h"
-#include "perf/inference.h"
 #include "report/html_report.h"
 #include "report/plan_report.h"
 #include "report/table.h"
@@ -119,24 +117,18 @@ TEST_SUITE("report::html") {
     std::vector<std::string> problems;
     const auto plan = search::make_plan(catalog, r, problems);
     REQUIRE(plan.feasible);
-    const auto& chosen = plan.chosen.front();
-    const auto& c = plan.candidates[chosen.candidate];
-    perf::HardwareProblem hw_problem;
-    const auto hw = perf::make_hardware(catalog, c.system, c.precision, hw_problem);
-    REQUIRE(hw);
-    report::ServingFrontier f;
-    f.workload = r.workloads.front().name;
-    f.chip = c.system;
-    f.count = chosen.count;
-    f.slo_tpot_ms = r.workloads.front().inference.tpot_ms.value_or(0);
-    f.frontier = search::inference_frontier(perf::make_inference_model(r.workloads.front()), *hw, chosen.count, {});
+    const auto frontiers = search::plan_frontiers(catalog, r, plan);
+    REQUIRE(frontiers.size() == 1);
+    const auto& f = frontiers.front();
+    CHECK(f.chip == plan.candidates[plan.chosen.front().candidate].system);
+    CHECK(f.count == plan.chosen.front().count);
     REQUIRE(f.frontier.points.size() >= 2);
     report::ReportInput in;
     in.catalog = &catalog;
     in.request = &r;
     in.plan = &plan;
     in.header = {"US", false, "job-cost"};
-    in.serving = {f};
+    in.serving = frontiers;
     in.generated_by = "test";
     const auto page = report::html_report(in);
     CHECK(structure_problems(page).empty());

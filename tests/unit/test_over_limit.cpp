@@ -63,7 +63,7 @@ TEST_SUITE("compare over limits") {
       REQUIRE(c.usable);
       const auto power = limit(plan, c, "site-power/cn-gansu");
       REQUIRE(power);
-      CHECK(power.limit->kind == "site_power");
+      CHECK(power.limit->kind == search::LimitKind::site_power);
       CHECK(power.limit->limit == doctest::Approx(gansu->power_available_mw.value));
       CHECK(power.over->needed == doctest::Approx(c.cost.power_mw));
       CHECK(power.over->needed > power.limit->limit);
