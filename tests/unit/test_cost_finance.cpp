@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "plan_fixture.h"
 #include "cost/cost.h"
 #include "cost/fabric.h"
 #include "search/sizing.h"
@@ -67,16 +68,8 @@ struct Fixture {
   }
 };
 
-const specs::Catalog& bundled() {
-  static const specs::Catalog loaded = [] {
-    util::RealFileSystem fs;
-    util::Diagnostics diagnostics;
-    auto c = specs::load_catalog(fs, {std::string(CLUSTERPLAN_SOURCE_DIR) + "/hw_specs"}, diagnostics);
-    REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.str());
-    return c;
-  }();
-  return loaded;
-}
+// The bundled hw_specs/ (plan_fixture.h).
+const specs::Catalog& bundled() { return fixture::bundled_catalog(); }
 
 }  // namespace
 

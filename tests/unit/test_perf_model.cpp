@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "round_hardware.h"
+#include "plan_fixture.h"
 #include "perf/collectives.h"
 #include "perf/hardware.h"
 #include "perf/inference.h"
@@ -90,16 +92,8 @@ workload::Workload serving_workload(const workload::ModelShape& shape) {
   return w;
 }
 
-const specs::Catalog& catalog() {
-  static const specs::Catalog loaded = [] {
-    util::RealFileSystem fs;
-    util::Diagnostics diagnostics;
-    auto c = specs::load_catalog(fs, {std::string(CLUSTERPLAN_SOURCE_DIR) + "/hw_specs"}, diagnostics);
-    REQUIRE_MESSAGE(diagnostics.empty(), diagnostics.str());
-    return c;
-  }();
-  return loaded;
-}
+// The bundled hw_specs/ (plan_fixture.h).
+const specs::Catalog& catalog() { return fixture::bundled_catalog(); }
 
 perf::Hardware hardware(const std::string& chip, specs::Precision precision) {
   perf::HardwareProblem problem;
@@ -108,17 +102,7 @@ perf::Hardware hardware(const std::string& chip, specs::Precision precision) {
   return *hw;
 }
 
-// Round numbers for exact collective arithmetic: 100 GB/s and 5 us per step
-// inside a domain of 8, 10 GB/s and 10 us across domains.
-perf::Hardware round_hardware() {
-  perf::Hardware hw;
-  hw.scale_up_bytes_per_s = 100e9;
-  hw.scale_up_latency_s = 5e-6;
-  hw.scale_out_bytes_per_s = 10e9;
-  hw.scale_out_latency_s = 10e-6;
-  hw.scale_up_domain = 8;
-  return hw;
-}
+using fixture::round_hardware;  // round_hardware.h
 
 perf::TrainingLayout training_layout(int tp, int pp, int dp, int mb = 1, int vp = 1,
                                      Recompute recompute = Recompute::none, int zero = 1) {

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include "round_hardware.h"
 #include "perf/expert_exchange.h"
 #include "perf/layout.h"
 #include "perf/scale_effects.h"
@@ -12,20 +13,7 @@
 
 using namespace planner;
 
-namespace {
-
-// 100 GB/s and 5 us inside a domain of 8, 10 GB/s and 10 us across domains.
-perf::Hardware round_hardware() {
-  perf::Hardware hw;
-  hw.scale_up_bytes_per_s = 100e9;
-  hw.scale_up_latency_s = 5e-6;
-  hw.scale_out_bytes_per_s = 10e9;
-  hw.scale_out_latency_s = 10e-6;
-  hw.scale_up_domain = 8;
-  return hw;
-}
-
-}  // namespace
+using fixture::round_hardware;  // round_hardware.h
 
 TEST_SUITE("perf::expert_exchange") {
   TEST_CASE("an all-to-all inside one domain sends each copy for another chip over the scale-up fabric") {
