@@ -33,6 +33,14 @@ double ring_all_reduce_time(double bytes, long long n, const Link& link);
 //  - ring: 2(n-1) steps (2(n-1) latency + 2(n-1)/n x bytes / bandwidth).
 // Small decode messages (tens of KB) take the one-shot, large ones the ring.
 double all_reduce_time(double bytes, long long n, const Link& link);
+// Ring all-reduce over a group of n chips spaced `stride` apart that spans
+// several scale-up domains, as NCCL runs it (rings through the domain's
+// fabric, one crossing per domain and NIC): the g members inside one domain
+// reduce-scatter over the scale-up fabric, each then exchanges its 1/g share
+// with its peers in the other n/g domains over its own NIC, and the
+// all-gather retraces both. A group inside one domain is a plain ring there;
+// one member per domain (stride >= domain) a plain ring over scale-out.
+double hierarchical_all_reduce_time(const Hardware& hw, double bytes, long long n, long long stride);
 // All-to-all where each chip sends `bytes` in all, (n-1)/n of it to others.
 double all_to_all_time(double bytes, long long n, const Link& link);
 

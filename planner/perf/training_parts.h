@@ -62,6 +62,12 @@ double gemm_time(const GemmList& list, double m, int tp, const Hardware& hw, dou
 // The same at BF16 whatever the workload precision: FP8 training keeps the
 // embedding, output head and router in BF16 (DeepSeek-V3 report section 3.3;
 // TransformerEngine's FP8 recipes cover the linear layers only).
+// A grouped expert GEMM (DeepGEMM's, Megatron-Core's grouped GEMM) with
+// `rows` rows per expert: as gemm_time, but with few rows per expert the
+// kernel overlaps its operand traffic and its MMA pipeline only in part
+// (hw.gemm_overlap, fitted on DeepGEMM's grouped-GEMM sweep; the serving
+// model prices every GEMM so).
+double grouped_expert_gemm_time(const GemmList& list, double rows, int tp, const Hardware& hw);
 double bf16_gemm_time(const GemmList& list, double m, int tp, const Hardware& hw);
 
 // FP8 training casts every linear layer's input to FP8 in the forward and its

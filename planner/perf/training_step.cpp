@@ -19,8 +19,10 @@ constexpr double kFp8CastBytes = 3;
 // gradient in the backward (the transposed copy for wgrad fused with it).
 constexpr double kFp8CastsPerElement = 2;
 
+// Each GEMM at the longer of its compute and its operand traffic, plus the
+// share (1 - overlap) of the shorter that the kernel does not hide.
 double roofline(const GemmList& list, double m, int tp, double flops_per_s, double bytes_per_element,
-                double hbm_bytes_per_s, double scale) {
+                double hbm_bytes_per_s, double scale, double overlap = 1) {
   double t = 0;
   for (int i = 0; i < list.size; ++i) {
     const Gemm& g = list.items[static_cast<std::size_t>(i)];
@@ -28,7 +30,8 @@ double roofline(const GemmList& list, double m, int tp, double flops_per_s, doub
     const double n = (g.split == Split::column ? g.n / tp : g.n) * scale;
     const double flops = 2 * m * k * n;
     const double bytes = (m * k + k * n + m * n) * bytes_per_element;
-    t += std::max(flops / flops_per_s, bytes / hbm_bytes_per_s);
+    const double compute = flops / flops_per_s, traffic = bytes / hbm_bytes_per_s;
+    t += std::max(compute, traffic) + (1 - overlap) * std::min(compute, traffic);
   }
   return t;
 }
@@ -43,6 +46,11 @@ double input_elements(const GemmList& list) {
 
 double gemm_time(const GemmList& list, double m, int tp, const Hardware& hw, double scale) {
   return roofline(list, m, tp, hw.training_matmul_flops, hw.bytes_per_weight, hw.hbm_bytes_per_s, scale);
+}
+
+double grouped_expert_gemm_time(const GemmList& list, double rows, int tp, const Hardware& hw) {
+  return roofline(list, rows, tp, hw.training_matmul_flops, hw.bytes_per_weight, hw.hbm_bytes_per_s, 1,
+                  hw.gemm_overlap);
 }
 
 double bf16_gemm_time(const GemmList& list, double m, int tp, const Hardware& hw) {
@@ -73,10 +81,10 @@ double forward_gemm_time(const TransformerCosts& c, const Hardware& hw, const Tr
   if (l.ep > 1) {
     const double mean_rows = tokens / l.tp * l.ep * c.top_k / c.experts;
     const double rows = grouped_gemm_rows(hw, mean_rows, routing_load_ratio(c, hw));
-    return fwd + local_experts * gemm_time(c.expert_ffn, rows, 1, hw);
+    return fwd + local_experts * grouped_expert_gemm_time(c.expert_ffn, rows, 1, hw);
   }
   const double rows = grouped_gemm_rows(hw, tokens * c.top_k / c.experts, 1);
-  return fwd + local_experts * gemm_time(c.expert_ffn, rows, l.tp, hw);
+  return fwd + local_experts * grouped_expert_gemm_time(c.expert_ffn, rows, l.tp, hw);
 }
 
 }  // namespace
@@ -158,16 +166,40 @@ namespace {
 // uses: every micro-batch all-gathers them for its forward and its backward
 // and reduce-scatters its gradients. Then the Adam update over the chip's
 // (ZeRO-1-sharded) parameters.
+//
+// What the overlap can hide is bounded by the compute it hides behind, as
+// engines schedule it (Megatron-Core's --overlap-grad-reduce and
+// --overlap-param-gather; PyTorch DDP's bucketed reduce): gradients are
+// accumulated over the micro-batches and reduced in buckets during the last
+// micro-batch's backward, and the weights are gathered during the next
+// step's first forward. With an interleaved schedule each of the vp model
+// chunks syncs on its own after its last backward, so the reduction of the
+// first chunks hides behind the cool-down of the others: on the last pipeline
+// rank, the one that finishes last, Megatron-Core's interleaved schedule
+// warms up with (vp - 1) x pp chunk forwards (schedules.py,
+// num_warmup_microbatches), as many chunk backwards cool down, so the
+// exchange hides behind 1 + (vp - 1) pp / vp micro-batches of the stage's
+// compute. ZeRO-3 gathers and reduces around every micro-batch and hides
+// behind all of them.
+double exposed_dp_exchange(const Hardware& hw, const TrainingLayout& l, double dp_comm, double microbatch_compute_s,
+                           double microbatches) {
+  const double chunks = l.zero >= 3 ? microbatches
+                                    : std::min(microbatches, 1 + (l.vp - 1.0) * l.pp / l.vp);
+  const double window = microbatch_compute_s * chunks;
+  return std::max(dp_comm * (1 - hw.dp_overlap), dp_comm - window);
+}
+
 void dp_and_optimizer_time(const Hardware& hw, const TrainingLayout& l, const StageParams& p, double microbatches,
-                           TrainingTime& t) {
+                           double microbatch_compute_s, TrainingTime& t) {
   const double volume = l.zero >= 3 ? 1.5 * microbatches : 1.0;
-  const Link dp_link = group_link(hw, static_cast<long long>(p.dp_ranks), l.tp);
-  const Link edp_link = group_link(hw, static_cast<long long>(p.expert_dp_ranks), static_cast<long long>(l.tp) * l.ep);
+  // Ranks are ordered tp, cp, dp (Megatron-Core's order): a DP group's
+  // members are tp x cp apart, an expert-DP group's tp x ep.
   const double dp_comm =
-      volume *
-      (ring_all_reduce_time((p.dense + p.head) * kCommBytes, static_cast<long long>(p.dp_ranks), dp_link) +
-       ring_all_reduce_time(p.expert * kCommBytes, static_cast<long long>(p.expert_dp_ranks), edp_link));
-  t.dp_comm = dp_comm * (1 - hw.dp_overlap);
+      volume * (hierarchical_all_reduce_time(hw, (p.dense + p.head) * kCommBytes, static_cast<long long>(p.dp_ranks),
+                                             static_cast<long long>(l.tp) * l.cp) +
+                hierarchical_all_reduce_time(hw, p.expert * kCommBytes, static_cast<long long>(p.expert_dp_ranks),
+                                             static_cast<long long>(l.tp) * l.ep));
+  t.dp_comm = exposed_dp_exchange(hw, l, dp_comm, microbatch_compute_s, microbatches);
   const double shard = l.zero >= 1 ? 1.0 : 0.0;
   // BF16 moments are priced at the FP32 traffic: they save memory, and a mode
   // the search tries for memory is never faster than the one before it.
@@ -240,7 +272,7 @@ TrainingTime step_time(const TrainingModel& model, const Hardware& hw, const Tra
   }
   const double per_microbatch = (t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm) / mbs;
   t.pp_bubble = pipeline_bubble(l, per_microbatch);
-  dp_and_optimizer_time(hw, l, p, mbs, t);
+  dp_and_optimizer_time(hw, l, p, mbs, compute, t);
   const double busy = t.compute + t.tp_comm + t.cp_comm + t.ep_comm + t.pp_comm + t.pp_bubble + t.dp_comm + t.optimizer;
   t.straggler = busy * straggler_slowdown(hw, static_cast<double>(l.chips()));
   return t;

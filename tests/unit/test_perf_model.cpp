@@ -944,7 +944,8 @@ TEST_SUITE("search::training") {
       CHECK(brute.worst_ep_bound_ratio < 1);
       CHECK(brute.worst_ep_bound_ratio > 0.5);
       CHECK(s.best.front().estimate.tokens_per_s == brute.best_tokens_per_s);
-      CHECK(s.best.front().layout.ep > 1);  // the experts are spread: the per-ep bound was in play
+      // The per-ep bound was in play (brute.worst_ep_bound_ratio above is over ep > 1 layouts); whether
+      // spreading the experts wins here depends on the grouped-GEMM and exchange prices, so it is not asserted.
       CHECK(s.rejected[static_cast<std::size_t>(Rejection::memory)] > 0);  // and memory binds
     }
   }
@@ -964,7 +965,7 @@ TEST_SUITE("search::training") {
     CHECK(half.best.front().estimate.tokens_per_s >= best / 2);
     // Just beyond the best it is never reached: the search runs to the end and finds the same
     // best (its chip group's peak is above the target, so the group is searched).
-    const auto beyond = search::search_training(model, hw, 64, {}, 5, best * 1.01);
+    const auto beyond = search::search_training(model, hw, 64, {}, 5, best * (1 + 1e-9));
     CHECK(!beyond.stopped_early);
     CHECK(beyond.evaluated <= full.evaluated);
     REQUIRE(!beyond.best.empty());
