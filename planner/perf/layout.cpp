@@ -91,6 +91,7 @@ std::string_view to_string(Recompute r) {
 std::string TrainingLayout::str() const {
   std::string out = fmt::format("tp={},pp={},dp={},cp={},ep={},mb={},vp={},recompute={},sp={},zero={}", tp, pp, dp,
                                 cp, ep, mb, vp, to_string(recompute), sp ? "on" : "off", zero);
+  if (etp > 1) out += fmt::format(",etp={}", etp);
   if (fp8_activations) out += ",act=fp8";
   if (bf16_moments) out += ",moments=bf16";
   if (!a2a_overlap) out += ",a2a_overlap=off";
@@ -106,7 +107,7 @@ std::string InferenceLayout::str() const {
 }
 
 TrainingPins parse_training_layout(std::string_view spec, std::vector<std::string>& errors) {
-  static const std::vector<std::string> keys = {"tp",   "pp", "dp", "cp",  "ep",      "mb",         "vp",
+  static const std::vector<std::string> keys = {"tp",   "pp", "dp", "cp",  "ep", "etp",      "mb",         "vp",
                                                 "recompute", "sp", "zero", "act", "moments", "a2a_overlap", "schedule"};
   TrainingPins pins;
   for (const auto& p : split_pairs(spec, errors)) {
@@ -115,6 +116,7 @@ TrainingPins parse_training_layout(std::string_view spec, std::vector<std::strin
     else if (p.key == "dp") pins.dp = parse_count(p, errors);
     else if (p.key == "cp") pins.cp = parse_count(p, errors);
     else if (p.key == "ep") pins.ep = parse_count(p, errors);
+    else if (p.key == "etp") pins.etp = parse_count(p, errors);
     else if (p.key == "mb") pins.mb = parse_count(p, errors);
     else if (p.key == "vp") pins.vp = parse_count(p, errors);
     else if (p.key == "sp") pins.sp = parse_switch(p, errors);

@@ -23,7 +23,14 @@ struct TrainingLayout {
   int pp = 1;  // pipeline stages
   int dp = 1;  // data parallel replicas
   int cp = 1;  // context parallel (sequence split for attention)
-  int ep = 1;  // expert parallel, within dp x cp
+  int ep = 1;  // expert parallel: over tp x cp x dp when etp = 1, within cp x dp when etp = tp
+  // Expert tensor parallel (MoE layers with ep > 1): 1, the experts whole and
+  // the expert ranks folded over the attention's tp x cp x dp, contiguous
+  // (Megatron-Core's MoE Parallel Folding, its layout since v0.10); or tp, the
+  // experts TP-split like the dense layers and ep within cp x dp, tp apart
+  // (Megatron-Core's default when --expert-tensor-parallel-size is not given,
+  // and the coupled layout before folding).
+  int etp = 1;
   int mb = 1;  // micro-batch, in sequences
   int vp = 1;  // interleaved virtual stages per pipeline rank
   Recompute recompute = Recompute::none;
@@ -36,7 +43,7 @@ struct TrainingLayout {
 
   long long chips() const { return static_cast<long long>(tp) * pp * dp * cp; }
   // "tp=8,pp=16,dp=64,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1", then
-  // act=fp8, moments=bf16, a2a_overlap=off and schedule=dualpipe only where
+  // etp=N, act=fp8, moments=bf16, a2a_overlap=off and schedule=dualpipe only where
   // they differ from the default.
   std::string str() const;
 };
@@ -56,6 +63,7 @@ struct InferenceLayout {
 // Keys a spec pinned; absent keys are searched.
 struct TrainingPins {
   std::optional<int> tp, pp, dp, cp, ep, mb, vp, zero;
+  std::optional<int> etp;  // the search tries etp = 1 (folded) unless pinned
   std::optional<Recompute> recompute;
   std::optional<bool> sp;
   std::optional<bool> fp8_activations, bf16_moments, a2a_overlap;

@@ -84,7 +84,7 @@ TrainingEstimate evaluate_training(const TrainingModel& model, const Hardware& h
 
 // The divisibility and batch rules a layout must meet, checked in this order.
 enum class LayoutProblem : std::uint8_t {
-  none, tp_heads, pp_layers, vp_without_pp, vp_layers, cp_seq, ep_dense, ep_experts, ep_dp, batch, dualpipe
+  none, tp_heads, pp_layers, vp_without_pp, vp_layers, cp_seq, ep_dense, ep_experts, etp, ep_dp, batch, dualpipe
 };
 LayoutProblem first_problem(const TrainingModel& model, const TrainingLayout& layout);
 // Sequences each of `dp` replicas takes per step: the global batch over dp,
@@ -100,6 +100,13 @@ struct StageShape {
   double moe_layers = 0;
 };
 StageShape fullest_stage(const TransformerCosts& c, int pp);
+// The ranks an expert-parallel group is laid over, which ep must divide:
+// tp x cp x dp when the experts are whole (etp = 1, folded), cp x dp when
+// they are TP-split (etp = tp).
+long long expert_rank_span(const TrainingLayout& l);
+// Chips between consecutive members of an expert-parallel group: 1 when
+// folded (contiguous ranks), tp when the experts are TP-split.
+inline long long expert_rank_stride(const TrainingLayout& l) { return l.etp > 1 ? l.tp : 1; }
 // One sentence for users: "tp=3 does not divide the 128 attention heads".
 std::string describe(LayoutProblem problem, const TrainingModel& model, const TrainingLayout& layout);
 

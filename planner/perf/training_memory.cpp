@@ -43,10 +43,14 @@ StageParams stage_params(const TransformerCosts& c, const TrainingLayout& l, con
   p.dense = (stage.dense_layers + stage.moe_layers) * c.attention.params() / l.tp +
             stage.dense_layers * c.dense_ffn.params() / l.tp +
             stage.moe_layers * (c.shared_ffn.params() / l.tp + c.router_params);
-  p.expert = stage.moe_layers * c.experts * c.expert_ffn.params() / (l.ep > 1 ? l.ep : l.tp);
+  // Experts whole on each of ep ranks (etp = 1), TP-split over etp x ep
+  // (etp = tp), or TP-split alone without expert parallelism; the expert
+  // data-parallel group is what remains of the ranks ep is laid over.
+  p.expert = stage.moe_layers * c.experts * c.expert_ffn.params() /
+             (l.ep > 1 ? static_cast<double>(l.ep) * l.etp : static_cast<double>(l.tp));
   p.head = c.embedding_params / l.tp;
   p.dp_ranks = static_cast<double>(l.dp) * l.cp;
-  p.expert_dp_ranks = p.dp_ranks / l.ep;
+  p.expert_dp_ranks = l.ep > 1 ? static_cast<double>(expert_rank_span(l)) / l.ep : p.dp_ranks;
   return p;
 }
 

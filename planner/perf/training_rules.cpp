@@ -22,6 +22,11 @@ long long microbatches_per_replica(const TrainingModel& model, const TrainingLay
 
 using detail::ceil_div;
 
+long long expert_rank_span(const TrainingLayout& l) {
+  const long long dp_cp = static_cast<long long>(l.dp) * l.cp;
+  return l.etp > 1 ? dp_cp : dp_cp * l.tp;
+}
+
 StageShape fullest_stage(const TransformerCosts& c, int pp) {
   const double per_stage = ceil_div(c.layers, pp);
   StageShape s;
@@ -59,7 +64,8 @@ LayoutProblem first_problem(const TrainingModel& model, const TrainingLayout& l)
   if (static_cast<long long>(model.seq_len) % l.cp != 0) return LayoutProblem::cp_seq;
   if (l.ep > 1 && c.moe_layers == 0) return LayoutProblem::ep_dense;
   if (l.ep > 1 && c.experts % l.ep != 0) return LayoutProblem::ep_experts;
-  if (l.ep > 1 && (static_cast<long long>(l.dp) * l.cp) % l.ep != 0) return LayoutProblem::ep_dp;
+  if (l.etp != 1 && l.etp != l.tp) return LayoutProblem::etp;
+  if (l.ep > 1 && expert_rank_span(l) % l.ep != 0) return LayoutProblem::ep_dp;
   const long long per_replica = sequences_per_replica(model, l.dp);
   if (per_replica == 0 || per_replica % l.mb != 0) return LayoutProblem::batch;
   // DualPipe runs two directions of pp stages each, fed half the micro-batches.
@@ -82,8 +88,13 @@ std::string describe(LayoutProblem problem, const TrainingModel& model, const Tr
     case LayoutProblem::cp_seq: return fmt::format("cp={} does not divide the sequence length {}", l.cp, model.seq_len);
     case LayoutProblem::ep_dense: return fmt::format("ep={} needs a mixture-of-experts model", l.ep);
     case LayoutProblem::ep_experts: return fmt::format("ep={} does not divide the {} experts", l.ep, c.experts);
+    case LayoutProblem::etp: return fmt::format("etp={} must be 1 or tp={}", l.etp, l.tp);
     case LayoutProblem::ep_dp:
-      return fmt::format("ep={} does not divide dp x cp = {}", l.ep, static_cast<long long>(l.dp) * l.cp);
+      if (l.etp > 1)
+        return fmt::format("ep={} does not divide dp x cp = {} (with etp={} the experts are TP-split and ep lies "
+                           "within dp x cp)",
+                           l.ep, expert_rank_span(l), l.etp);
+      return fmt::format("ep={} does not divide tp x dp x cp = {}", l.ep, expert_rank_span(l));
     case LayoutProblem::dualpipe:
       return fmt::format("schedule=dualpipe needs an even pp of at least 2, vp=1 and an even number of at least pp "
                          "micro-batches per replica (pp={}, vp={}, {} micro-batches)",

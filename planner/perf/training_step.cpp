@@ -75,13 +75,16 @@ double forward_gemm_time(const TransformerCosts& c, const Hardware& hw, const Tr
   if (!moe) return fwd + gemm_time(c.dense_ffn, tokens, l.tp, hw);
   if (c.shared_ffn.size > 0) fwd += gemm_time(c.shared_ffn, tokens, l.tp, hw);
   fwd += 2 * tokens * c.hidden * c.experts / hw.training_bf16_matmul_flops / l.tp;  // router, in BF16
-  // Each chip runs experts/ep experts (TP-split when ep = 1) on the tokens
-  // routed to them; the busiest expert rank sets the pace.
+  // Each chip runs experts/ep experts (TP-split when ep = 1 or etp = tp) on
+  // the tokens routed to them; the busiest expert rank sets the pace. Each
+  // rank dispatches its tokens / tp (sequence parallel); with etp = tp the
+  // tensor-parallel group then gathers what its ranks received, so each runs
+  // all of them on its slice of the expert FFN.
   const double local_experts = static_cast<double>(c.experts) / l.ep;
   if (l.ep > 1) {
-    const double mean_rows = tokens / l.tp * l.ep * c.top_k / c.experts;
+    const double mean_rows = tokens / l.tp * l.etp * l.ep * c.top_k / c.experts;
     const double rows = grouped_gemm_rows(hw, mean_rows, routing_load_ratio(c, hw));
-    return fwd + local_experts * grouped_expert_gemm_time(c.expert_ffn, rows, 1, hw);
+    return fwd + local_experts * grouped_expert_gemm_time(c.expert_ffn, rows, l.etp, hw);
   }
   const double rows = grouped_gemm_rows(hw, tokens * c.top_k / c.experts, 1);
   return fwd + local_experts * grouped_expert_gemm_time(c.expert_ffn, rows, l.tp, hw);
@@ -137,6 +140,12 @@ LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const Tra
   const int tp_collectives = (moe && l.ep > 1) ? 2 : 4;
   const int passes = l.recompute == Recompute::full ? 3 : 2;
   t.tp = passes * tp_collectives * ring_gather_time(activation_bytes, l.tp, tp_link);
+  // TP-split experts under expert parallelism (etp = tp): the group gathers
+  // the top-k copies its ranks received before the expert FFN and
+  // reduce-scatters the outputs before the combine (Megatron-Core's
+  // all-to-all dispatcher with expert TP), each buffer k times the load.
+  if (moe && l.ep > 1 && l.etp > 1)
+    t.tp += passes * 2 * ring_gather_time(activation_bytes * c.top_k * routing_load_ratio(c, hw), l.etp, tp_link);
 
   // Context parallel: KV chunks pass around the ring, hidden behind attention.
   if (l.cp > 1) {
@@ -151,9 +160,10 @@ LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const Tra
   // all-to-alls, forward and backward, paced by the busiest rank.
   if (moe && l.ep > 1) {
     const double sent = tokens / tp_shard;
+    const long long stride = expert_rank_stride(l);
     const double a2a = 2 * routing_load_ratio(c, hw) *
-                       (expert_all_to_all_time(hw, l.ep, l.tp, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
-                        expert_all_to_all_time(hw, l.ep, l.tp, sent, c.top_k, c.hidden * kCommBytes));
+                       (expert_all_to_all_time(hw, l.ep, stride, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
+                        expert_all_to_all_time(hw, l.ep, stride, sent, c.top_k, c.hidden * kCommBytes));
     t.ep = l.a2a_overlap ? exposed_expert_exchange(hw, a2a, t.compute) : a2a;
   }
   return t;
@@ -193,12 +203,12 @@ void dp_and_optimizer_time(const Hardware& hw, const TrainingLayout& l, const St
                            double microbatch_compute_s, TrainingTime& t) {
   const double volume = l.zero >= 3 ? 1.5 * microbatches : 1.0;
   // Ranks are ordered tp, cp, dp (Megatron-Core's order): a DP group's
-  // members are tp x cp apart, an expert-DP group's tp x ep.
+  // members are tp x cp apart, an expert-DP group's ep x its stride.
   const double dp_comm =
       volume * (hierarchical_all_reduce_time(hw, (p.dense + p.head) * kCommBytes, static_cast<long long>(p.dp_ranks),
                                              static_cast<long long>(l.tp) * l.cp) +
                 hierarchical_all_reduce_time(hw, p.expert * kCommBytes, static_cast<long long>(p.expert_dp_ranks),
-                                             static_cast<long long>(l.tp) * l.ep));
+                                             l.ep > 1 ? expert_rank_stride(l) * l.ep : static_cast<long long>(l.tp) * l.cp));
   t.dp_comm = exposed_dp_exchange(hw, l, dp_comm, microbatch_compute_s, microbatches);
   const double shard = l.zero >= 1 ? 1.0 : 0.0;
   // BF16 moments are priced at the FP32 traffic: they save memory, and a mode

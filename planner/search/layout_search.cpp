@@ -204,10 +204,15 @@ namespace {
 bool search_group(Collector& collector, const perf::TrainingModel& model, const perf::Hardware& hw,
                   const perf::TrainingPins& pins, const Ladder& ladder, const GroupBounds& bounds, const Group& g) {
   const auto& c = model.costs;
+  // Expert parallelism folded over tp x cp x dp (etp = 1) unless etp = tp is
+  // pinned, when it lies within cp x dp (perf's expert_rank_span).
+  const int etp = pins.etp.value_or(1);
   std::vector<int> eps = {1};
   if (pins.ep) eps = {*pins.ep};
-  else if (c.moe_layers > 0)
-    eps = powers_of_two_up_to(std::gcd(static_cast<long long>(c.experts), static_cast<long long>(g.dp) * g.cp));
+  else if (c.moe_layers > 0) {
+    const long long span = static_cast<long long>(g.dp) * g.cp * (etp > 1 ? 1 : g.tp);
+    eps = powers_of_two_up_to(std::gcd(static_cast<long long>(c.experts), span));
+  }
   // Micro-batches divide the replica's share of the batch, so memory never falls as mb grows.
   std::vector<int> mbs;
   if (pins.mb) mbs = {*pins.mb};
@@ -224,6 +229,7 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
     TrainingLayout layout;
     layout.tp = g.tp, layout.pp = g.pp, layout.dp = g.dp, layout.cp = g.cp;
     layout.ep = ep, layout.mb = mb, layout.vp = vp;
+    layout.etp = etp;
     layout.sp = pins.sp.value_or(true);
     layout.a2a_overlap = pins.a2a_overlap.value_or(true);
     layout.schedule = pins.schedule.value_or(perf::Schedule::one_f_one_b);

@@ -172,15 +172,20 @@ double GroupBounds::upper_tokens_per_s(const Group& g, int ep, int largest_mb) c
   const double load = perf::routing_load_ratio(c, hw);
   const double rows = largest_mb * model_.seq_len / g.cp;  // per chip per micro-batch
   const double sent = rows / g.tp;
+  // The expert layout the group's layouts take (perf's expert_rank_stride):
+  // folded, contiguous expert ranks unless etp = tp is pinned.
+  const int etp = pins_.etp.value_or(1);
+  const long long stride = etp > 1 ? g.tp : 1;
   const double expert_s = c.expert_ffn.flops_per_token() / hw.training_matmul_flops;
-  const double padding_rows = static_cast<double>(c.experts) / ep * hw.grouped_gemm_row_alignment / 2;
+  // Padding rows per local expert, each on the chip's 1/etp slice of the FFN.
+  const double padding_rows = static_cast<double>(c.experts) / ep * hw.grouped_gemm_row_alignment / 2 / etp;
   const auto io = perf::detail::moe_token_io_bytes(c, hw, ep);
   const auto least_io = perf::detail::moe_token_io_bytes(c, hw, 1);
   const double extra_io_s = (io.forward + io.backward - least_io.forward - least_io.backward) / hw.hbm_bytes_per_s;
   const double moe_layer_s = moe_layer_s_ + 3 * expert_s * (c.top_k * (load - 1) + padding_rows / sent) + extra_io_s;
   const double a2a = 2 * load *
-                     (perf::expert_all_to_all_time(hw, ep, g.tp, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
-                      perf::expert_all_to_all_time(hw, ep, g.tp, sent, c.top_k, c.hidden * kActivationBytes));
+                     (perf::expert_all_to_all_time(hw, ep, stride, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
+                      perf::expert_all_to_all_time(hw, ep, stride, sent, c.top_k, c.hidden * kActivationBytes));
   const double exposed = pins_.a2a_overlap.value_or(true) ? std::max(0.0, 1 - hw.ep_overlap) : 1.0;
   return bound(g, moe_layer_s, exposed * a2a / sent);
 }

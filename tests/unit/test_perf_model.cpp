@@ -9,6 +9,8 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -341,10 +343,10 @@ TEST_SUITE("perf::layout") {
 
   TEST_CASE("training spec errors, word for word") {
     CHECK(training_errors("tq=8") ==
-          lines({"unknown key \"tq\" (did you mean \"tp\"?); expected one of tp, pp, dp, cp, ep, mb, vp, recompute, "
+          lines({"unknown key \"tq\" (did you mean \"tp\"?); expected one of tp, pp, dp, cp, ep, etp, mb, vp, recompute, "
                  "sp, zero, act, moments, a2a_overlap, schedule"}));
     CHECK(training_errors("colour=red") ==
-          lines({"unknown key \"colour\"; expected one of tp, pp, dp, cp, ep, mb, vp, recompute, sp, zero, act, moments, a2a_overlap, schedule"}));
+          lines({"unknown key \"colour\"; expected one of tp, pp, dp, cp, ep, etp, mb, vp, recompute, sp, zero, act, moments, a2a_overlap, schedule"}));
     CHECK(training_errors("tp=0") == lines({"tp=0: expected a whole number from 1 to 10000000"}));
     CHECK(training_errors("pp=abc") == lines({"pp=abc: expected a whole number from 1 to 10000000"}));
     CHECK(training_errors("dp=8x") == lines({"dp=8x: expected a whole number from 1 to 10000000"}));
@@ -365,7 +367,7 @@ TEST_SUITE("perf::layout") {
   TEST_CASE("every problem of a training spec is reported, in order") {
     CHECK(training_errors("tp=0,tq=8,sp=maybe") ==
           lines({"tp=0: expected a whole number from 1 to 10000000",
-                 "unknown key \"tq\" (did you mean \"tp\"?); expected one of tp, pp, dp, cp, ep, mb, vp, recompute, "
+                 "unknown key \"tq\" (did you mean \"tp\"?); expected one of tp, pp, dp, cp, ep, etp, mb, vp, recompute, "
                  "sp, zero, act, moments, a2a_overlap, schedule",
                  "sp=maybe: expected on or off"}));
   }
@@ -839,11 +841,14 @@ struct MoeBruteForce {
   long long evaluated = 0;
 };
 
+// Every layout with pp stages and the expert tensor parallelism etp (1:
+// folded, experts whole; or a pinned etp = tp).
 MoeBruteForce moe_brute_force(const perf::TrainingModel& model, const perf::Hardware& hw, long long max_chips,
-                              int pp) {
+                              int pp, std::optional<int> etp = std::nullopt) {
   MoeBruteForce out;
   perf::TrainingPins pins;
   pins.pp = pp;
+  pins.etp = etp;
   const search::GroupBounds bounds(model, hw, pins);
   const int per_stage = (model.costs.layers + pp - 1) / pp;
   for (const int tp : powers_of_two(std::min<long long>(64, max_chips)))
@@ -856,8 +861,9 @@ MoeBruteForce moe_brute_force(const perf::TrainingModel& model, const perf::Hard
         std::vector<int> mbs;
         for (const int mb : divisors_of(per_replica))
           if (mb <= 16) mbs.push_back(mb);
-        for (int ep = 1; ep <= model.costs.experts && ep <= dp * cp; ep *= 2) {
-          if ((dp * cp) % ep != 0) continue;
+        const long long span = static_cast<long long>(dp) * cp * (etp.value_or(1) > 1 ? 1 : tp);
+        for (int ep = 1; ep <= model.costs.experts && ep <= span; ep *= 2) {
+          if (span % ep != 0) continue;
           const double ep_bound = bounds.upper_tokens_per_s(group, ep, mbs.back());
           for (const int mb : mbs)
             for (int vp = 1; vp <= std::min(8, pp > 1 ? per_stage : 1); ++vp) {
@@ -868,6 +874,7 @@ MoeBruteForce moe_brute_force(const perf::TrainingModel& model, const perf::Hard
                     for (const bool fp8_activations : {false, true}) {
                       auto l = training_layout(tp, pp, dp, mb, vp, recompute, zero);
                       l.cp = cp, l.ep = ep, l.bf16_moments = moments, l.fp8_activations = fp8_activations;
+                      l.etp = etp.value_or(1);
                       ++out.evaluated;
                       const auto e = perf::evaluate_training(model, hw, l);
                       if (e.rejection != Rejection::none) continue;
@@ -932,12 +939,14 @@ TEST_SUITE("search::training") {
     // memory ladder's skips and the micro-batch memory carry all prune exactly.
     const auto model = perf::make_training_model(small_moe_training());
     const auto hw = hardware("h800-sxm", specs::Precision::fp8);
-    for (const int pp : {1, 3}) {
+    for (const auto& [pp, etp] : std::vector<std::pair<int, std::optional<int>>>{{1, {}}, {3, {}}, {1, 2}}) {
       CAPTURE(pp);
+      CAPTURE(etp.value_or(1));
       perf::TrainingPins pins;
       pins.pp = pp;
+      pins.etp = etp;
       const auto s = search::search_training(model, hw, 64, pins);
-      const auto brute = moe_brute_force(model, hw, 64, pp);
+      const auto brute = moe_brute_force(model, hw, 64, pp, etp);
       REQUIRE(!s.best.empty());
       REQUIRE(brute.best_tokens_per_s > 0);
       CHECK(s.evaluated < brute.evaluated / 4);
