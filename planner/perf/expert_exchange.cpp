@@ -33,7 +33,11 @@ double expert_all_to_all_time(const Hardware& hw, int ep, long long stride, doub
 }
 
 double exposed_expert_exchange(const Hardware& hw, double exchange_s, double compute_s) {
-  return std::max(exchange_s * (1 - hw.ep_overlap), exchange_s - compute_s);
+  return exposed_expert_exchange(hw.ep_overlap, exchange_s, compute_s);
+}
+
+double exposed_expert_exchange(double overlap, double exchange_s, double compute_s) {
+  return std::max(exchange_s * (1 - overlap), exchange_s - compute_s);
 }
 
 double grouped_gemm_rows(const Hardware& hw, double mean_rows, double load_ratio) {

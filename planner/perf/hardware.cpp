@@ -72,6 +72,7 @@ std::optional<Hardware> make_hardware(const specs::Catalog& catalog, std::string
   hw.scale_up_domain = system ? system->scale_up_domain_chips : static_cast<int>(chip->scale_up_domain_chips.value);
   hw.dp_overlap = c(Constant::dp_overlap);
   hw.ep_overlap = c(Constant::ep_overlap);
+  hw.ep_overlap_1f1b = c(Constant::ep_overlap_1f1b);
   hw.grouped_gemm_row_alignment = c(Constant::grouped_gemm_row_alignment);
   hw.routing_imbalance = c(Constant::routing_imbalance);
   hw.straggler_onset_chips = c(Constant::straggler_onset_chips);

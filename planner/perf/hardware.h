@@ -30,7 +30,8 @@ struct Hardware {
   double scale_out_latency_s = 0;
   int scale_up_domain = 1;           // chips that share the scale-up fabric
   double dp_overlap = 0;             // fraction of DP traffic hidden behind compute
-  double ep_overlap = 0;             // fraction of the expert all-to-all hidden behind compute
+  double ep_overlap = 0;             // fraction of the expert all-to-all hidden behind compute (DualPipe; serving)
+  double ep_overlap_1f1b = 0;        // the same under a 1F1B schedule's all-to-all overlap (Megatron-Core)
   double grouped_gemm_row_alignment = 1;  // rows per expert segment are padded to a multiple of this
   double routing_imbalance = 1;      // dropless: busiest expert rank's tokens / the mean, >= 1
   double straggler_onset_chips = 1;  // no straggler loss at or below this many chips

@@ -164,7 +164,8 @@ LayerTimes layer_times(const TrainingModel& model, const Hardware& hw, const Tra
     const double a2a = 2 * routing_load_ratio(c, hw) *
                        (expert_all_to_all_time(hw, l.ep, stride, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
                         expert_all_to_all_time(hw, l.ep, stride, sent, c.top_k, c.hidden * kCommBytes));
-    t.ep = l.a2a_overlap ? exposed_expert_exchange(hw, a2a, t.compute) : a2a;
+    const double overlap = l.schedule == Schedule::dualpipe ? hw.ep_overlap : hw.ep_overlap_1f1b;
+    t.ep = l.a2a_overlap ? exposed_expert_exchange(overlap, a2a, t.compute) : a2a;
   }
   return t;
 }

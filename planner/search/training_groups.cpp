@@ -186,7 +186,10 @@ double GroupBounds::upper_tokens_per_s(const Group& g, int ep, int largest_mb) c
   const double a2a = 2 * load *
                      (perf::expert_all_to_all_time(hw, ep, stride, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
                       perf::expert_all_to_all_time(hw, ep, stride, sent, c.top_k, c.hidden * kActivationBytes));
-  const double exposed = pins_.a2a_overlap.value_or(true) ? std::max(0.0, 1 - hw.ep_overlap) : 1.0;
+  // The least exposure of any schedule the layouts may take (perf's
+  // layer_times: DualPipe hides ep_overlap, 1F1B ep_overlap_1f1b).
+  const double most_hidden = std::max(hw.ep_overlap, hw.ep_overlap_1f1b);
+  const double exposed = pins_.a2a_overlap.value_or(true) ? std::max(0.0, 1 - most_hidden) : 1.0;
   return bound(g, moe_layer_s, exposed * a2a / sent);
 }
 

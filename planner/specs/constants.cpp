@@ -37,6 +37,7 @@ const std::array<ConstantInfo, kConstantCount>& constant_table() {
       {"straggler_onset_chips", Range{1, 1e7}, "chips"},
       {"straggler_per_doubling", Range{0, 1}, "fraction"},
       {"fp4_matmul_factor", Range{0, 1.5, true}, "ratio"},
+      {"ep_overlap_1f1b", Range{0, 1}, "fraction"},
   }};
   return table;
 }

@@ -40,6 +40,7 @@ enum class Constant {
   straggler_onset_chips,          // chips below which stragglers and synchronisation cost nothing
   straggler_per_doubling,         // step-time fraction lost per doubling of chips past the onset
   fp4_matmul_factor,              // serving: an FP4 GEMM's rate over the matmul_efficiency rate at the FP4 peak
+  ep_overlap_1f1b,                // training, 1F1B schedules: fraction of the expert all-to-all the engine's overlap hides
   count
 };
 

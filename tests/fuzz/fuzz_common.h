@@ -103,7 +103,7 @@ inline specs::ModelConstants fixed_constants() {
   // In the order of specs::Constant; one value short (a constant added without
   // its fixture value) fails to compile rather than fuzzing with a zero.
   constexpr auto values = std::to_array<double>({0.75, 0.5, 0.85, 0.8, 0.85, 5, 10, 0.8, 4, 2e-5, 5, 0.5, 20, 0.3, 1.3,
-                                                 16384, 3, 1.0, 0.45, 128, 1.2, 2048, 0.072, 1.0});
+                                                 16384, 3, 1.0, 0.45, 128, 1.2, 2048, 0.072, 1.0, 0.3});
   static_assert(values.size() == specs::kConstantCount, "a model constant without a fuzz fixture value");
   for (std::size_t i = 0; i < specs::kConstantCount; ++i) {
     k.defaults[i].value = values[i];
