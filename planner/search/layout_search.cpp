@@ -225,41 +225,87 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
   else
     for (int v = 1; v <= std::min(kMaxVirtualStages, g.pp > 1 ? per_stage : 1); ++v)
       if (per_stage % v == 0) vps.push_back(v);
-  const auto layout_of = [&](int ep, int vp, int mb) {
+  const auto layout_of = [&](int ep, int vp, int mb, perf::Schedule schedule) {
     TrainingLayout layout;
     layout.tp = g.tp, layout.pp = g.pp, layout.dp = g.dp, layout.cp = g.cp;
     layout.ep = ep, layout.mb = mb, layout.vp = vp;
     layout.etp = etp;
     layout.sp = pins.sp.value_or(true);
     layout.a2a_overlap = pins.a2a_overlap.value_or(true);
-    layout.schedule = pins.schedule.value_or(perf::Schedule::one_f_one_b);
+    layout.schedule = schedule;
     return layout;
+  };
+  // The schedules tried: the pinned one, or 1F1B and, on MoE models, DualPipe
+  // (vp = 1, an even pp, an even count of at least pp micro-batches: perf's
+  // layout rules, checked here so that the walk does not count them as
+  // rejections).
+  std::vector<perf::Schedule> schedules = {pins.schedule.value_or(perf::Schedule::one_f_one_b)};
+  if (!pins.schedule && tries_dualpipe(model, pins) && g.pp >= 2 && g.pp % 2 == 0)
+    schedules.push_back(perf::Schedule::dualpipe);
+  const long long per_replica = perf::sequences_per_replica(model, g.dp);
+  const auto dualpipe_runs = [&](int vp, int mb) {
+    const long long microbatches = per_replica / mb;
+    return vp == 1 && microbatches >= g.pp && microbatches % 2 == 0;
   };
   if (mbs.empty()) return true;
   // The group's most memory-saving layouts first, one per ZeRO stage (ZeRO-3
   // gathers a layer's weights, so over one replica it needs more than
   // ZeRO-1): when none fits, no layout of the group does (memory never rises
   // with ep, vp or recompute, and never falls as mb grows).
-  auto thrifty = layout_of(eps.back(), vps.back(), mbs.front());
+  // With an unpinned DualPipe as well, its own most saving layout (vp = 1,
+  // the smallest micro-batch it runs) is tried too: it holds two stages'
+  // weights but may hold fewer micro-batches than deep interleaving.
+  std::vector<TrainingLayout> thrifty = {layout_of(eps.back(), vps.back(), mbs.front(), schedules.front())};
+  if (schedules.size() > 1)
+    for (const int mb : mbs)
+      if (dualpipe_runs(1, mb)) {
+        thrifty.push_back(layout_of(eps.back(), 1, mb, perf::Schedule::dualpipe));
+        break;
+      }
   const MemoryMode& most_saving_mode = ladder.modes.back();
-  thrifty.recompute = most_saving_mode.recompute;
-  thrifty.bf16_moments = most_saving_mode.bf16_moments;
-  thrifty.fp8_activations = most_saving_mode.fp8_activations;
   bool any_fits = false;
-  for (const int zero : ladder.zeros) {
-    thrifty.zero = zero;
-    if ((any_fits = collector.fits(model, hw, thrifty))) break;
+  for (auto& layout : thrifty) {
+    layout.recompute = most_saving_mode.recompute;
+    layout.bf16_moments = most_saving_mode.bf16_moments;
+    layout.fp8_activations = most_saving_mode.fp8_activations;
+    for (const int zero : ladder.zeros) {
+      layout.zero = zero;
+      if ((any_fits = collector.fits(model, hw, layout))) break;
+    }
+    if (any_fits) break;
   }
   if (!any_fits) return true;
   const double goodput = perf::goodput(hw, static_cast<double>(g.chips()));
   for (const int ep : eps) {
     // Exact prune: an expert-parallel degree whose own bound cannot compete.
     if (collector.out_of_reach(bounds.upper_tokens_per_s(g, ep, mbs.back()), goodput)) continue;
+    // And each schedule's own bound (its bubble and all-to-all overlap).
+    const auto in_reach = [&](perf::Schedule schedule) {
+      return !collector.out_of_reach(bounds.upper_tokens_per_s(g, ep, mbs.back(), schedule), goodput);
+    };
+    const bool first_in_reach = schedules.size() == 1 || in_reach(schedules.front());
+    const bool dualpipe_in_reach = schedules.size() > 1 && in_reach(perf::Schedule::dualpipe);
     for (const int vp : vps) {
-      KnownMisses known(ladder);
+      const bool with_dualpipe = dualpipe_in_reach && vp == 1;
+      bool first_fits = first_in_reach, dualpipe_fits = with_dualpipe;
+      KnownMisses known(ladder), known_dualpipe(ladder);
       for (const int mb : mbs) {  // ascending: memory never falls as mb grows
-        if (visit_modes(collector, model, hw, layout_of(ep, vp, mb), ladder, known) == Rejection::memory) break;
+        if (first_fits && visit_modes(collector, model, hw, layout_of(ep, vp, mb, schedules.front()), ladder,
+                                      known) == Rejection::memory)
+          first_fits = false;
         if (collector.done()) return false;
+        if (dualpipe_fits && dualpipe_runs(vp, mb)) {
+          // DualPipe holds more than 1F1B at vp = 1 (two stages' weights and
+          // gradients, pp + 1 micro-batches in flight, the same optimizer
+          // share): a mode 1F1B missed at this micro-batch, it misses too.
+          if (first_in_reach)
+            for (std::size_t z = 0; z < known.by_zero.size(); ++z) known_dualpipe.by_zero[z] |= known.by_zero[z];
+          if (visit_modes(collector, model, hw, layout_of(ep, vp, mb, perf::Schedule::dualpipe), ladder,
+                          known_dualpipe) == Rejection::memory)
+            dualpipe_fits = false;
+          if (collector.done()) return false;
+        }
+        if (!first_fits && !dualpipe_fits) break;
       }
     }
   }

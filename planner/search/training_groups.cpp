@@ -159,9 +159,10 @@ double GroupBounds::stage_seconds_per_token(int pp, double moe_layer_s, double m
 
 double GroupBounds::upper_tokens_per_s(const Group& g) const { return bound(g, moe_layer_s_, 0); }
 
-double GroupBounds::upper_tokens_per_s(const Group& g, int ep, int largest_mb) const {
+double GroupBounds::upper_tokens_per_s(const Group& g, int ep, int largest_mb,
+                                       std::optional<perf::Schedule> schedule) const {
   const auto& c = model_.costs;
-  if (ep <= 1 || c.moe_layers == 0) return upper_tokens_per_s(g);
+  if (ep <= 1 || c.moe_layers == 0) return bound(g, moe_layer_s_, 0, schedule);
   // With experts spread over ep > 1 ranks the busiest rank sets the pace: its
   // grouped GEMM runs the routing load ratio times the mean rows plus half an
   // alignment block per local expert, tokens are sorted by local expert, and the dispatch and combine
@@ -186,23 +187,35 @@ double GroupBounds::upper_tokens_per_s(const Group& g, int ep, int largest_mb) c
   const double a2a = 2 * load *
                      (perf::expert_all_to_all_time(hw, ep, stride, sent, c.top_k, c.hidden * hw.bytes_per_weight) +
                       perf::expert_all_to_all_time(hw, ep, stride, sent, c.top_k, c.hidden * kActivationBytes));
-  // The least exposure of any schedule the layouts may take (perf's
-  // layer_times: DualPipe hides ep_overlap, 1F1B ep_overlap_1f1b).
-  const double most_hidden = std::max(hw.ep_overlap, hw.ep_overlap_1f1b);
+  // The least exposure of the schedule, or of any the layouts may take
+  // (perf's layer_times: DualPipe hides ep_overlap, 1F1B ep_overlap_1f1b).
+  const double most_hidden = !schedule ? std::max(hw.ep_overlap, hw.ep_overlap_1f1b)
+                             : *schedule == perf::Schedule::dualpipe ? hw.ep_overlap
+                                                                     : hw.ep_overlap_1f1b;
   const double exposed = pins_.a2a_overlap.value_or(true) ? std::max(0.0, 1 - most_hidden) : 1.0;
-  return bound(g, moe_layer_s, exposed * a2a / sent);
+  return bound(g, moe_layer_s, exposed * a2a / sent, schedule);
 }
 
-double GroupBounds::bound(const Group& g, double moe_layer_s, double moe_exchange_s) const {
+bool tries_dualpipe(const perf::TrainingModel& model, const perf::TrainingPins& pins) {
+  if (pins.schedule) return *pins.schedule == perf::Schedule::dualpipe;
+  return model.costs.moe_layers > 0 && (!pins.vp || *pins.vp == 1);
+}
+
+double GroupBounds::bound(const Group& g, double moe_layer_s, double moe_exchange_s,
+                          std::optional<perf::Schedule> schedule) const {
   // Micro-batches per replica are at most the replica's share of the largest
   // batch the tolerance allows (a continuous bound, so the result rises with dp).
   const double most_batch = model_.batch_sequences * (1 + model_.batch_tolerance);
   const double most_microbatches = most_batch / g.dp / (pins_.mb ? *pins_.mb : 1);
   const int per_stage = (model_.costs.layers + g.pp - 1) / g.pp;
   const int most_interleaving = pins_.vp ? *pins_.vp : std::min(kMaxVirtualStages, per_stage);
-  double least_bubble = (g.pp - 1.0) / (most_interleaving * std::max(1.0, most_microbatches));
-  if (pins_.schedule == perf::Schedule::dualpipe)  // perf's pipeline_bubble
-    least_bubble = std::max(0.0, g.pp / 2.0 - 1) * (2.0 / 3.0) / std::max(1.0, most_microbatches);
+  // perf's pipeline_bubble, the least of the schedules the layouts may take.
+  const double one_f_one_b = (g.pp - 1.0) / (most_interleaving * std::max(1.0, most_microbatches));
+  const double dualpipe = std::max(0.0, g.pp / 2.0 - 1) * (2.0 / 3.0) / std::max(1.0, most_microbatches);
+  if (!schedule && pins_.schedule) schedule = pins_.schedule;
+  double least_bubble = one_f_one_b;
+  if (schedule == perf::Schedule::dualpipe) least_bubble = dualpipe;
+  else if (!schedule && tries_dualpipe(model_, pins_)) least_bubble = std::min(one_f_one_b, dualpipe);
   const double chips = static_cast<double>(g.chips());
   // Stragglers add a fraction of the whole step (perf::straggler_slowdown).
   const double seconds_per_token =

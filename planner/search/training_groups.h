@@ -60,6 +60,11 @@ std::vector<int> pipeline_depths(const perf::TrainingModel& model, const std::op
 std::vector<Shape> model_parallel_shapes(const perf::TrainingModel& model, long long max_chips,
                                          const perf::TrainingPins& pins);
 
+// Whether the search tries DeepSeek's DualPipe schedule (vp = 1, an even pp)
+// besides 1F1B: on MoE models, where its overlap of the expert all-to-all
+// pays, unless the pins fix the schedule or an interleaving depth above 1.
+bool tries_dualpipe(const perf::TrainingModel& model, const perf::TrainingPins& pins);
+
 // Upper bounds that need no layout evaluated: every GEMM FLOP at the GEMM
 // rate, every attention FLOP at the attention rate (FlashAttention's backward
 // 2.5x its forward), element-wise bytes at the memory bandwidth, the fewest
@@ -77,12 +82,16 @@ class GroupBounds {
   // The same for the group's layouts with `ep` expert ranks and micro-batches
   // of at most `largest_mb` sequences: with ep > 1 the routing imbalance,
   // grouped-GEMM padding and the least exposed expert exchange count too.
-  double upper_tokens_per_s(const Group& g, int ep, int largest_mb) const;
+  // With `schedule`, for its layouts alone (its bubble and all-to-all overlap);
+  // without, for any schedule the search tries.
+  double upper_tokens_per_s(const Group& g, int ep, int largest_mb,
+                            std::optional<perf::Schedule> schedule = std::nullopt) const;
 
  private:
   // Tokens/s of the group with per-token MoE layer compute `moe_layer_s` and
-  // exposed expert exchange `moe_exchange_s`.
-  double bound(const Group& g, double moe_layer_s, double moe_exchange_s) const;
+  // exposed expert exchange `moe_exchange_s`, under `schedule` or any tried.
+  double bound(const Group& g, double moe_layer_s, double moe_exchange_s,
+               std::optional<perf::Schedule> schedule = std::nullopt) const;
   // Seconds per token on one chip running the slowest stage of `pp` (unsplit).
   double stage_seconds_per_token(int pp, double moe_layer_s, double moe_exchange_s) const;
   // Seconds per token of the last stage's output head and MTP modules.
