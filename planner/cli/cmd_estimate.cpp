@@ -34,7 +34,8 @@ void add_estimate_options(po::options_description& desc, po::positional_options_
       ("chip", po::value<std::string>()->required()->value_name("ID"), "accelerator or system id (specs list)")
       ("count", po::value<long long>()->required()->value_name("N"), "chips available")
       ("layout", po::value<std::string>()->default_value("")->value_name("SPEC"),
-       "pin layout keys, e.g. tp=8,pp=16,dp=64,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1 (training) or "
+       "pin layout keys, e.g. tp=8,pp=16,dp=64,cp=1,ep=1,mb=1,vp=1,recompute=none,sp=on,zero=1 (training; also "
+       "etp=1|<tp>, act=fp8, moments=bf16, a2a_overlap=off, schedule=1f1b|dualpipe) or "
        "tp=8,ep=1,batch=256,disagg=off (inference); omitted keys are searched")
       ("top", po::value<int>()->default_value(5)->value_name("K"), "how many layouts to report (best and runners-up)")
       ("frontier", po::bool_switch(),
