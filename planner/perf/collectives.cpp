@@ -4,8 +4,19 @@
 
 namespace planner::perf {
 
+namespace {
+
+// n chips spaced `stride` apart fit in one scale-up domain (no overflow for
+// the huge counts a pinned layout may ask).
+bool in_one_domain(const Hardware& hw, long long n, long long stride) {
+  const long long step = std::max(1LL, stride);
+  return n <= static_cast<long long>(hw.scale_up_domain) / step;
+}
+
+}  // namespace
+
 Link group_link(const Hardware& hw, long long n, long long stride) {
-  if (n * stride <= hw.scale_up_domain) return {hw.scale_up_bytes_per_s, hw.scale_up_latency_s};
+  if (in_one_domain(hw, n, stride)) return {hw.scale_up_bytes_per_s, hw.scale_up_latency_s};
   return {hw.scale_out_bytes_per_s, hw.scale_out_latency_s};
 }
 
@@ -22,7 +33,7 @@ double hierarchical_all_reduce_time(const Hardware& hw, double bytes, long long 
   const Link link = group_link(hw, n, stride);
   const auto domain = static_cast<long long>(hw.scale_up_domain);
   const long long in_domain = std::min(n, domain / std::max(1LL, stride));
-  if (in_domain <= 1 || n * stride <= domain) return ring_all_reduce_time(bytes, n, link);
+  if (in_domain <= 1 || in_one_domain(hw, n, stride)) return ring_all_reduce_time(bytes, n, link);
   const Link up{hw.scale_up_bytes_per_s, hw.scale_up_latency_s};
   const Link out{hw.scale_out_bytes_per_s, hw.scale_out_latency_s};
   const long long domains = (n + in_domain - 1) / in_domain;  // a partial last domain paces like a full one

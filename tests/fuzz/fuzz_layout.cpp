@@ -19,14 +19,15 @@ namespace {
 constexpr int kModels = 3;
 
 bool same(const perf::TrainingLayout& a, const perf::TrainingLayout& b) {
-  return a.tp == b.tp && a.pp == b.pp && a.dp == b.dp && a.cp == b.cp && a.ep == b.ep && a.mb == b.mb && a.vp == b.vp &&
-         a.recompute == b.recompute && a.sp == b.sp && a.zero == b.zero;
+  return a.tp == b.tp && a.pp == b.pp && a.dp == b.dp && a.cp == b.cp && a.ep == b.ep && a.etp == b.etp &&
+         a.mb == b.mb && a.vp == b.vp && a.recompute == b.recompute && a.sp == b.sp && a.zero == b.zero;
 }
 
 perf::TrainingLayout layout_of(const perf::TrainingPins& p) {
   perf::TrainingLayout l;
   l.tp = p.tp.value_or(1), l.pp = p.pp.value_or(1), l.dp = p.dp.value_or(1), l.cp = p.cp.value_or(1);
   l.ep = p.ep.value_or(1), l.mb = p.mb.value_or(1), l.vp = p.vp.value_or(1), l.zero = p.zero.value_or(1);
+  l.etp = p.etp.value_or(1);
   l.recompute = p.recompute.value_or(perf::Recompute::none);
   l.sp = p.sp.value_or(true);
   return l;
@@ -40,7 +41,7 @@ void check_training(std::string_view spec) {
   std::vector<std::string> errors;
   const auto pins = perf::parse_training_layout(spec, errors);
   for (const auto& e : errors) fuzz::require(!e.empty());
-  for (const auto* v : {&pins.tp, &pins.pp, &pins.dp, &pins.cp, &pins.ep, &pins.mb, &pins.vp}) check_pins(*v);
+  for (const auto* v : {&pins.tp, &pins.pp, &pins.dp, &pins.cp, &pins.ep, &pins.etp, &pins.mb, &pins.vp}) check_pins(*v);
   if (pins.zero) fuzz::require(*pins.zero >= 0 && *pins.zero <= 3);
   if (!errors.empty()) return;
   const perf::TrainingLayout layout = layout_of(pins);

@@ -89,6 +89,24 @@ TEST_SUITE("fuzz regressions") {
     CHECK(perf::ring_all_reduce_time(1e9, n, link) == doctest::Approx(2.0 * (n - 1) / n * 1e9 / 40e9));
     CHECK(perf::all_to_all_time(1e9, n, link) == doctest::Approx(0.025));
   }
+
+  TEST_CASE("a DP group of 10^10 chips spaced 10^10 apart is priced without overflow") {
+    // The fuzz layout target's tp=1024,pp=1000,dp=1080,cp=8648640 (CI, 2026-12-01):
+    // the hierarchical DP exchange asked whether n x stride chips fit in one
+    // domain, and the product overflowed. Such a group has one member per
+    // domain: a plain ring over the scale-out network.
+    perf::Hardware hw;
+    hw.scale_up_domain = 72;
+    hw.scale_up_bytes_per_s = 900e9;
+    hw.scale_out_bytes_per_s = 50e9;
+    const long long n = 9'340'531'200, stride = 8'856'207'360;
+    CHECK(perf::group_link(hw, n, stride).bytes_per_s == 50e9);
+    CHECK(perf::hierarchical_all_reduce_time(hw, 1e9, n, stride) ==
+          doctest::Approx(perf::ring_all_reduce_time(1e9, n, perf::group_link(hw, n, stride))));
+    // Nine members in each NVL72 domain: a ninth of the buffer crosses the network.
+    const double nine = perf::hierarchical_all_reduce_time(hw, 9e9, 90, 8);
+    CHECK(nine == doctest::Approx(2 * (8.0 / 9 * 9e9 / 900e9 + 9.0 / 10 * 1e9 / 50e9)));
+  }
 }
 
 TEST_SUITE("fuzz regressions") {
