@@ -29,7 +29,8 @@ double expert_all_to_all_time(const Hardware& hw, int ep, long long stride, doub
 double exposed_expert_exchange(const Hardware& hw, double exchange_s, double compute_s);
 // The same with the engine's own fraction: training hides hw.ep_overlap of
 // it under DualPipe (fitted on DeepSeek-V3) and hw.ep_overlap_1f1b under a
-// 1F1B schedule's all-to-all overlap (Megatron-Core's, fitted on Qwen3-235B).
+// 1F1B schedule's all-to-all overlap (Megatron-Core's; an estimate until a
+// run outside NVIDIA's own recipes measures it).
 double exposed_expert_exchange(double overlap, double exchange_s, double compute_s);
 
 // Rows a chip's grouped GEMM runs per local expert: the mean rows times the
