@@ -2,6 +2,8 @@
 // numbers worked by hand.
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -9,6 +11,7 @@
 #include "perf/expert_exchange.h"
 #include "perf/layout.h"
 #include "perf/scale_effects.h"
+#include "perf/training.h"
 #include "perf/training_parts.h"
 
 using namespace planner;
@@ -129,6 +132,51 @@ TEST_SUITE("perf::training_mechanisms") {
     CHECK(perf::detail::moe_token_io_bytes(c, hw, 1).backward == doctest::Approx(8000 * 4 * 2 + 2000));
     c.moe_layers = 0;
     CHECK(perf::detail::moe_token_io_bytes(c, hw, 8).forward == 0);
+  }
+
+  TEST_CASE("a grouped expert GEMM pays the unhidden share of the shorter of compute and traffic") {
+    perf::Hardware hw;
+    hw.training_matmul_flops = 1e12, hw.hbm_bytes_per_s = 1e10, hw.bytes_per_weight = 2, hw.gemm_overlap = 0.3;
+    perf::GemmList list;
+    list.add(1000, 1000, perf::Split::none);
+    // 100 rows: 2 x 100 x 1,000 x 1,000 = 2e8 FLOP at 1e12 = 0.2 ms; (100 x 1,000 + 10^6 + 100 x 1,000)
+    // elements x 2 bytes = 2.4 MB at 10 GB/s = 0.24 ms. A dense GEMM takes the longer; a grouped one
+    // adds 0.7 of the shorter.
+    CHECK(perf::detail::gemm_time(list, 100, 1, hw) == doctest::Approx(2.4e-4));
+    CHECK(perf::detail::grouped_expert_gemm_time(list, 100, 1, hw) == doctest::Approx(2.4e-4 + 0.7 * 2e-4));
+    hw.gemm_overlap = 1;  // a kernel that hides everything is the plain roofline
+    CHECK(perf::detail::grouped_expert_gemm_time(list, 100, 1, hw) == doctest::Approx(2.4e-4));
+  }
+
+  TEST_CASE("expert parallelism folds over tp x cp x dp unless the experts are TP-split") {
+    perf::TrainingModel m;
+    m.costs.heads = 8, m.costs.layers = 4, m.costs.moe_layers = 4, m.costs.experts = 16;
+    m.seq_len = 1024, m.batch_sequences = 64, m.batch_tolerance = 0;
+    perf::TrainingLayout l;
+    l.tp = 2, l.dp = 4, l.ep = 8;
+    // Folded (etp = 1): EP8 lies over TP2 x DP4 on 8 contiguous ranks.
+    CHECK(perf::expert_rank_span(l) == 8);
+    CHECK(perf::expert_rank_stride(l) == 1);
+    CHECK(perf::first_problem(m, l) == perf::LayoutProblem::none);
+    // TP-split experts (etp = tp): ep must divide dp x cp = 4, its ranks tp apart.
+    l.etp = 2;
+    CHECK(perf::expert_rank_span(l) == 4);
+    CHECK(perf::expert_rank_stride(l) == 2);
+    CHECK(perf::first_problem(m, l) == perf::LayoutProblem::ep_dp);
+    l.ep = 4;
+    CHECK(perf::first_problem(m, l) == perf::LayoutProblem::none);
+    l.etp = 3;  // neither 1 nor tp
+    CHECK(perf::first_problem(m, l) == perf::LayoutProblem::etp);
+    CHECK(perf::describe(perf::LayoutProblem::etp, m, l) == "etp=3 must be 1 or tp=2");
+  }
+
+  TEST_CASE("etp parses and prints; etp=1 is the default and not printed") {
+    std::vector<std::string> errors;
+    CHECK(*perf::parse_training_layout("etp=4", errors).etp == 4);
+    REQUIRE(errors.empty());
+    perf::TrainingLayout l;
+    l.tp = 4, l.ep = 8, l.etp = 4;
+    CHECK(l.str() == "tp=4,pp=1,dp=1,cp=1,ep=8,mb=1,vp=1,recompute=none,sp=on,zero=1,etp=4");
   }
 
   TEST_CASE("pipeline bubble: 1F1B (p-1)/v micro-batches, DualPipe (p/2-1) x 2/3") {
