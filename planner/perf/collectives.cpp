@@ -30,12 +30,13 @@ double ring_all_reduce_time(double bytes, long long n, const Link& link) { retur
 
 double hierarchical_all_reduce_time(const Hardware& hw, double bytes, long long n, long long stride) {
   if (n <= 1) return 0;
-  const Link link = group_link(hw, n, stride);
-  const auto domain = static_cast<long long>(hw.scale_up_domain);
-  const long long in_domain = std::min(n, domain / std::max(1LL, stride));
-  if (in_domain <= 1 || in_one_domain(hw, n, stride)) return ring_all_reduce_time(bytes, n, link);
   const Link up{hw.scale_up_bytes_per_s, hw.scale_up_latency_s};
   const Link out{hw.scale_out_bytes_per_s, hw.scale_out_latency_s};
+  // Members of the group one domain holds (as group_link decides, without
+  // multiplying n by the stride).
+  const long long in_domain = static_cast<long long>(hw.scale_up_domain) / std::max(1LL, stride);
+  if (n <= in_domain) return ring_all_reduce_time(bytes, n, up);
+  if (in_domain <= 1) return ring_all_reduce_time(bytes, n, out);
   const long long domains = (n + in_domain - 1) / in_domain;  // a partial last domain paces like a full one
   return 2 * (ring_gather_time(bytes, in_domain, up) +
               ring_gather_time(bytes / static_cast<double>(in_domain), domains, out));

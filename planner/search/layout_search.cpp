@@ -210,14 +210,16 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
   std::vector<int> eps = {1};
   if (pins.ep) eps = {*pins.ep};
   else if (c.moe_layers > 0) {
-    const long long span = static_cast<long long>(g.dp) * g.cp * (etp > 1 ? 1 : g.tp);
-    eps = powers_of_two_up_to(std::gcd(static_cast<long long>(c.experts), span));
+    TrainingLayout shape;
+    shape.tp = g.tp, shape.dp = g.dp, shape.cp = g.cp, shape.etp = etp;
+    eps = powers_of_two_up_to(std::gcd(static_cast<long long>(c.experts), perf::expert_rank_span(shape)));
   }
   // Micro-batches divide the replica's share of the batch, so memory never falls as mb grows.
+  const long long per_replica = perf::sequences_per_replica(model, g.dp);
   std::vector<int> mbs;
   if (pins.mb) mbs = {*pins.mb};
   else
-    for (const auto d : divisors(std::max<long long>(1, perf::sequences_per_replica(model, g.dp))))
+    for (const auto d : divisors(std::max<long long>(1, per_replica)))
       if (d <= kMaxMicroBatch) mbs.push_back(static_cast<int>(d));
   const int per_stage = (c.layers + g.pp - 1) / g.pp;
   std::vector<int> vps;
@@ -242,10 +244,10 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
   std::vector<perf::Schedule> schedules = {pins.schedule.value_or(perf::Schedule::one_f_one_b)};
   if (!pins.schedule && tries_dualpipe(model, pins) && g.pp >= 2 && g.pp % 2 == 0)
     schedules.push_back(perf::Schedule::dualpipe);
-  const long long per_replica = perf::sequences_per_replica(model, g.dp);
-  const auto dualpipe_runs = [&](int vp, int mb) {
+  // (DualPipe also needs vp = 1: the walk below tries it only there.)
+  const auto dualpipe_runs = [&](int mb) {
     const long long microbatches = per_replica / mb;
-    return vp == 1 && microbatches >= g.pp && microbatches % 2 == 0;
+    return microbatches >= g.pp && microbatches % 2 == 0;
   };
   if (mbs.empty()) return true;
   // The group's most memory-saving layouts first, one per ZeRO stage (ZeRO-3
@@ -258,7 +260,7 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
   std::vector<TrainingLayout> thrifty = {layout_of(eps.back(), vps.back(), mbs.front(), schedules.front())};
   if (schedules.size() > 1)
     for (const int mb : mbs)
-      if (dualpipe_runs(1, mb)) {
+      if (dualpipe_runs(mb)) {
         thrifty.push_back(layout_of(eps.back(), 1, mb, perf::Schedule::dualpipe));
         break;
       }
@@ -294,7 +296,7 @@ bool search_group(Collector& collector, const perf::TrainingModel& model, const 
                                       known) == Rejection::memory)
           first_fits = false;
         if (collector.done()) return false;
-        if (dualpipe_fits && dualpipe_runs(vp, mb)) {
+        if (dualpipe_fits && dualpipe_runs(mb)) {
           // DualPipe holds more than 1F1B at vp = 1 (two stages' weights and
           // gradients, pp + 1 micro-batches in flight, the same optimizer
           // share): a mode 1F1B missed at this micro-batch, it misses too.

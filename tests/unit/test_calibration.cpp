@@ -175,6 +175,18 @@ std::vector<TrainingCase> large_dense_cases() {
   };
 }
 
+// MoE Parallel Folding (CASES.md, derivations): MFU on the H100's 989.5 dense
+// BF16 TFLOPS over Megatron-convention FLOPs per token, as tokens/s per GPU.
+double mixtral_at_mfu(double mfu) { return mfu * 989.5e12 / 242.2e9; }
+double qwen2_at_mfu(double mfu) { return mfu * 989.5e12 / 84.65e9; }
+
+// Why a row is not held, where several rows share the reason.
+const char* const kQwen2SmallGemms =
+    "not held: Qwen2's small GEMMs (hidden 3,584): every Qwen2 row is optimistic at 64 GPUs";
+const char* const kPerStepCost =
+    "not held: a per-step cost not modelled (512/2,048 logs: 0.12 s per micro-batch + 1.8 s)";
+const char* const kUntunedJax = "not held: untuned JAX stack (a floor)";
+
 // Published MoE runs (tests/calibration/training/CASES.md); tokens/s per GPU.
 std::vector<TrainingCase> moe_cases() {
   using R = perf::Recompute;
@@ -211,64 +223,64 @@ std::vector<TrainingCase> moe_cases() {
       {"mixtral-8x22b-h100-128", "training/mixtral-8x22b-h100.json", "h100-sxm", layout_of(2, 8, 8, 8, 1, 1, R::none),
        m, 2014, oos, b},
       {"mixtral-8x22b-h100-1024", "training/mixtral-8x22b-h100-gbs1024.json", "h100-sxm",
-       layout_of(2, 8, 64, 8, 1, 1, R::none), m, 0.449 * 989.5e12 / 242.2e9, oos, b},
+       layout_of(2, 8, 64, 8, 1, 1, R::none), m, mixtral_at_mfu(0.449), oos, b},
       // The Folding paper's "coupled" baseline (Megatron-Core before folding:
       // TP2 EP4 with the experts TP-split, EP within DP), Tables 3-4.
       {"mixtral-8x22b-h100-128-coupled", "training/mixtral-8x22b-h100.json", "h100-sxm",
        coupled(layout_of(2, 8, 8, 4, 1, 1, R::none)), m, 1892, oos, b},
       {"mixtral-gbs1024-coupled-128", mx1k, "h100-sxm", coupled(layout_of(2, 8, 8, 4, 1, 1, R::none)), m,
-       0.494 * 989.5e12 / 242.2e9, oos, b},
+       mixtral_at_mfu(0.494), oos, b},
       {"mixtral-gbs1024-coupled-256", mx1k, "h100-sxm", coupled(layout_of(2, 8, 16, 4, 1, 1, R::none)), m,
-       0.480 * 989.5e12 / 242.2e9, oos, b},
+       mixtral_at_mfu(0.480), oos, b},
       {"mixtral-gbs1024-coupled-512", mx1k, "h100-sxm", coupled(layout_of(2, 8, 32, 4, 1, 1, R::none)), m,
-       0.455 * 989.5e12 / 242.2e9, oos, b},
+       mixtral_at_mfu(0.455), oos, b},
       {"mixtral-gbs1024-coupled-1024", mx1k, "h100-sxm", coupled(layout_of(2, 8, 64, 4, 1, 1, R::none)), m,
-       0.423 * 989.5e12 / 242.2e9, oos, b},
+       mixtral_at_mfu(0.423), oos, b},
       {"qwen2-57b-h100-64-coupled", "training/qwen2-57b-a14b-h100.json", "h100-sxm",
        coupled(layout_of(2, 4, 8, 4, 1, 1, R::none)), m, 4126, oos, b},
       {"qwen2-gbs1024-coupled-64", q2, "h100-sxm", coupled(layout_of(2, 4, 8, 4, 1, 1, R::none)), m,
-       0.362 * 989.5e12 / 84.65e9, "not held: Qwen2's small GEMMs (hidden 3,584): every Qwen2 row is optimistic at 64 GPUs", kNotHeld},
+       qwen2_at_mfu(0.362), kQwen2SmallGemms, kNotHeld},
       {"qwen2-gbs1024-coupled-128", q2, "h100-sxm", coupled(layout_of(2, 4, 16, 4, 1, 1, R::none)), m,
-       0.360 * 989.5e12 / 84.65e9, oos, b},
+       qwen2_at_mfu(0.360), oos, b},
       {"qwen2-gbs1024-coupled-256", q2, "h100-sxm", coupled(layout_of(2, 4, 32, 4, 1, 1, R::none)), m,
-       0.348 * 989.5e12 / 84.65e9, oos, b},
+       qwen2_at_mfu(0.348), oos, b},
       {"qwen2-gbs1024-coupled-512", q2, "h100-sxm", coupled(layout_of(2, 4, 64, 4, 1, 1, R::none)), m,
-       0.325 * 989.5e12 / 84.65e9, oos, b},
+       qwen2_at_mfu(0.325), oos, b},
       {"qwen2-gbs1024-coupled-1024", q2, "h100-sxm", coupled(layout_of(2, 4, 128, 4, 1, 1, R::none)), m,
-       0.298 * 989.5e12 / 84.65e9, oos, b},
+       qwen2_at_mfu(0.298), oos, b},
       {"mixtral-8x22b-h100-gbs1024-128", "training/mixtral-8x22b-h100-gbs1024.json", "h100-sxm",
-       layout_of(2, 8, 8, 8, 1, 1, R::none), m, 0.522 * 989.5e12 / 242.2e9, oos, b},
+       layout_of(2, 8, 8, 8, 1, 1, R::none), m, mixtral_at_mfu(0.522), oos, b},
       {"mixtral-8x22b-h100-gbs1024-256", "training/mixtral-8x22b-h100-gbs1024.json", "h100-sxm",
-       layout_of(2, 8, 16, 8, 1, 1, R::none), m, 0.507 * 989.5e12 / 242.2e9, oos, b},
+       layout_of(2, 8, 16, 8, 1, 1, R::none), m, mixtral_at_mfu(0.507), oos, b},
       {"mixtral-8x22b-h100-gbs1024-512", "training/mixtral-8x22b-h100-gbs1024.json", "h100-sxm",
-       layout_of(2, 8, 32, 8, 1, 1, R::none), m, 0.489 * 989.5e12 / 242.2e9, oos, b},
+       layout_of(2, 8, 32, 8, 1, 1, R::none), m, mixtral_at_mfu(0.489), oos, b},
       {"qwen2-57b-a14b-h100-64", "training/qwen2-57b-a14b-h100.json", "h100-sxm", layout_of(2, 4, 8, 4, 1, 1, R::none),
        m, 4559, oos, b},
       // The same model at GBS 1,024 (Table 4): DP = GPUs / 8.
-      {"qwen2-57b-gbs1024-64", q2, "h100-sxm", layout_of(2, 4, 8, 4, 1, 1, R::none), m, 0.399 * 989.5e12 / 84.65e9,
-       "not held: Qwen2's small GEMMs (hidden 3,584): every Qwen2 row is optimistic at 64 GPUs", kNotHeld},
+      {"qwen2-57b-gbs1024-64", q2, "h100-sxm", layout_of(2, 4, 8, 4, 1, 1, R::none), m, qwen2_at_mfu(0.399),
+       kQwen2SmallGemms, kNotHeld},
       {"qwen2-57b-gbs1024-128", q2, "h100-sxm", layout_of(2, 4, 16, 4, 1, 1, R::none), m,
-       0.397 * 989.5e12 / 84.65e9, oos, b},
+       qwen2_at_mfu(0.397), oos, b},
       {"qwen2-57b-gbs1024-256", q2, "h100-sxm", layout_of(2, 4, 32, 4, 1, 1, R::none), m,
-       0.381 * 989.5e12 / 84.65e9, oos, b},
+       qwen2_at_mfu(0.381), oos, b},
       {"qwen2-57b-gbs1024-512", q2, "h100-sxm", layout_of(2, 4, 64, 4, 1, 1, R::none), m,
-       0.366 * 989.5e12 / 84.65e9, oos, b},
+       qwen2_at_mfu(0.366), oos, b},
       {"qwen2-57b-gbs1024-1024", q2, "h100-sxm", layout_of(2, 4, 128, 4, 1, 1, R::none), m,
-       0.334 * 989.5e12 / 84.65e9, oos, b},
+       qwen2_at_mfu(0.334), oos, b},
       // MLPerf Training v6.0 DeepSeek-V3 on GB200 NVL72 (MXFP8, real data):
       // GBS x 4,096 / median step / GPUs (CASES.md, derivations).
       {"mlperf60-dsv3-gb200-512", mp, "gb200-nvl72", fp8_recipe(layout_of(2, 4, 64, 32, 1, 4, R::none)), m,
        15360 * 4096 / 30.78 / 512, oos, b},
       {"mlperf60-dsv3-gb200-2048", mp, "gb200-nvl72", fp8_recipe(layout_of(2, 4, 256, 32, 1, 4, R::none)), m,
-       15360 * 4096 / 9.083 / 2048, "not held: a per-step cost not modelled (512/2,048 logs: 0.12 s per micro-batch + 1.8 s)", kNotHeld},
+       15360 * 4096 / 9.083 / 2048, kPerStepCost, kNotHeld},
       {"mlperf60-dsv3-gb200-4096", mp16k, "gb200-nvl72", fp8_recipe(layout_of(2, 4, 512, 32, 1, 4, R::none)), m,
-       16384 * 4096 / 5.42 / 4096, "not held: a per-step cost not modelled (512/2,048 logs: 0.12 s per micro-batch + 1.8 s)", kNotHeld},
+       16384 * 4096 / 5.42 / 4096, kPerStepCost, kNotHeld},
       {"mlperf60-dsv3-gb200-8192", mp16k, "gb200-nvl72", fp8_recipe(layout_of(2, 4, 1024, 32, 1, 4, R::none)), m,
-       16384 * 4096 / 3.455 / 8192, "not held: a per-step cost not modelled (512/2,048 logs: 0.12 s per micro-batch + 1.8 s)", kNotHeld},
+       16384 * 4096 / 3.455 / 8192, kPerStepCost, kNotHeld},
       {"deepseek-v3-mi355x-64", "training/deepseek-v3-mi355x.json", "mi355x", layout_of(1, 1, 64, 8, 8, 1, R::full, 3), m,
-       1179.7, "not held: untuned JAX stack (a floor)", kNotHeld},
+       1179.7, kUntunedJax, kNotHeld},
       {"deepseek-v3-b200-64", "training/deepseek-v3-b200-maxtext.json", "hgx-b200-8",
-       layout_of(1, 1, 64, 8, 7, 1, R::full, 3), m, 1183, "not held: untuned JAX stack (a floor)", kNotHeld},
+       layout_of(1, 1, 64, 8, 7, 1, R::full, 3), m, 1183, kUntunedJax, kNotHeld},
   };
 }
 

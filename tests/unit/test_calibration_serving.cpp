@@ -63,6 +63,14 @@ struct ServingCase {
   bool fits = true;  // false: the memory model disagrees with the published run; asserted so it stays visible
 };
 
+// Why a bound is wider, where several rows share the reason.
+const char* const kTrtNoRoom =
+    "TensorRT-LLM ran 1,079 sequences on 2 H100; the memory model (4 GiB reserve, 3 GiB workspace, a 16K-token prefill chunk) finds no room";
+const char* const kMixtralPromptUnknown =
+    "Mixtral 8x7B: predicted 2.2-2.5x fast on both vendors at the published concurrency (TPOT 66 ms predicted against 167 ms measured on H200); the MLPerf Mixtral prompt length is not published (the file's 200 is an estimate: at 400 the H200 prediction falls from 18,816 to 12,424) and the fused-MoE kernels of vLLM and TensorRT-LLM at 8 large experts are priced as plain GEMMs";
+const char* const kInteractiveP99 =
+    "MLPerf Interactive bounds TTFT and TPOT at the 99th percentile (450 ms, 40 ms); the model holds its mean TPOT to 40 ms, so the searched batch is larger than the run could use (the MI325X run at the same bounds measured a mean TPOT of 35 ms at 68 sequences per GPU, and at that batch the model is +22%)";
+
 double value(const perf::InferenceEstimate& e, Metric m) {
   switch (m) {
     case Metric::decode_per_chip: return e.decode_tokens_per_s_per_chip;
@@ -147,9 +155,9 @@ const std::vector<ServingCase>& cases() {
       {"sglang-h20-ep16-decode-bs12", "serving/sglang-h20-ep16-decode-bs12.json", "hgx-h20-8",
        "tp=1,ep=16,batch=192,disagg=on,redundant=16", 16, M::decode_per_chip, 423, "out of sample"},
       {"mlperf50-h100-llama2-70b-server", "serving/mlperf-llama2-70b-server-fp8.json", "hgx-h100-8",
-       "tp=2,ep=1,batch=1079,disagg=off", 2, M::output_per_chip, 3888, "out of sample", kOutOfSampleBound, "TensorRT-LLM ran 1,079 sequences on 2 H100; the memory model (4 GiB reserve, 3 GiB workspace, a 16K-token prefill chunk) finds no room", {}, {}, false},
+       "tp=2,ep=1,batch=1079,disagg=off", 2, M::output_per_chip, 3888, "out of sample", kOutOfSampleBound, kTrtNoRoom, {}, {}, false},
       {"mlperf50-h100-llama2-70b-server-tpot", "serving/mlperf-llama2-70b-server-fp8.json", "hgx-h100-8",
-       "tp=2,ep=1,batch=1079,disagg=off", 2, M::tpot_ms, 139.3, "out of sample", kOutOfSampleBound, "TensorRT-LLM ran 1,079 sequences on 2 H100; the memory model (4 GiB reserve, 3 GiB workspace, a 16K-token prefill chunk) finds no room", {}, {}, false},
+       "tp=2,ep=1,batch=1079,disagg=off", 2, M::tpot_ms, 139.3, "out of sample", kOutOfSampleBound, kTrtNoRoom, {}, {}, false},
       {"mlperf51-h200-llama2-70b-server", "serving/mlperf-llama2-70b-server-fp8.json", "hgx-h200-8",
        "tp=1,ep=1,batch=780,disagg=off", 1, M::output_per_chip, 4274, "out of sample"},
       {"mlperf51-h200-llama2-70b-server-tpot", "serving/mlperf-llama2-70b-server-fp8.json", "hgx-h200-8",
@@ -172,20 +180,20 @@ const std::vector<ServingCase>& cases() {
        "tp=2,ep=1,disagg=off", 2, M::output_per_chip, 3913, "out of sample"},
       {"mlperf51-mi325x-mixtral-8x7b-server", "serving/mlperf-mixtral-8x7b-server-fp8.json", "mi325x-8",
        "tp=1,ep=1,batch=858,disagg=off", 1, M::output_per_chip, 6975, "out of sample", 1.7,
-       "Mixtral 8x7B: predicted 2.2-2.5x fast on both vendors at the published concurrency (TPOT 66 ms predicted against 167 ms measured on H200); the MLPerf Mixtral prompt length is not published (the file's 200 is an estimate: at 400 the H200 prediction falls from 18,816 to 12,424) and the fused-MoE kernels of vLLM and TensorRT-LLM at 8 large experts are priced as plain GEMMs"},
+       kMixtralPromptUnknown},
       {"mlperf51-h200-mixtral-8x7b-server", "serving/mlperf-mixtral-8x7b-server-fp8.json", "hgx-h200-8",
        "tp=1,ep=1,batch=1242,disagg=off", 1, M::output_per_chip, 7499, "out of sample", 1.7,
-       "Mixtral 8x7B: predicted 2.2-2.5x fast on both vendors at the published concurrency (TPOT 66 ms predicted against 167 ms measured on H200); the MLPerf Mixtral prompt length is not published (the file's 200 is an estimate: at 400 the H200 prediction falls from 18,816 to 12,424) and the fused-MoE kernels of vLLM and TensorRT-LLM at 8 large experts are priced as plain GEMMs"},
+       kMixtralPromptUnknown},
       {"mlperf51-b200-llama2-70b-offline", "serving/mlperf51-b200-llama2-70b-offline.json", "hgx-b200-8",
        "tp=1,ep=1,disagg=off", 1, M::output_per_chip, 12691, "fitted (fp4_matmul_factor, blackwell)"},
       {"mlperf51-gb200x4-llama2-70b-offline", "serving/mlperf51-b200-llama2-70b-offline.json", "gb200-nvl72",
        "tp=1,ep=1,disagg=off", 1, M::output_per_chip, 12934, "out of sample"},
       {"mlperf51-b200-llama2-70b-interactive", "serving/mlperf51-b200-llama2-70b-interactive.json", "hgx-b200-8",
        "ep=1,disagg=off", 8, M::output_per_chip, 7443, "out of sample", 0.6,
-       "MLPerf Interactive bounds TTFT and TPOT at the 99th percentile (450 ms, 40 ms); the model holds its mean TPOT to 40 ms, so the searched batch is larger than the run could use (the MI325X run at the same bounds measured a mean TPOT of 35 ms at 68 sequences per GPU, and at that batch the model is +22%)"},
+       kInteractiveP99},
       {"mlperf60-mi355x-llama2-70b-interactive", "serving/mlperf60-mi355x-llama2-70b-interactive.json", "mi355x-8",
        "ep=1,disagg=off", 8, M::output_per_chip, 9201, "out of sample", 0.3,
-       "MLPerf Interactive bounds TTFT and TPOT at the 99th percentile (450 ms, 40 ms); the model holds its mean TPOT to 40 ms, so the searched batch is larger than the run could use (the MI325X run at the same bounds measured a mean TPOT of 35 ms at 68 sequences per GPU, and at that batch the model is +22%)"},
+       kInteractiveP99},
       {"mlperf51-mi300x-llama2-70b-interactive", "serving/mlperf51-mi300x-llama2-70b-interactive.json", "mi300x-8",
        "ep=1,disagg=off", 8, M::output_per_chip, 1105, "out of sample", 1.6,
        "MLPerf Interactive bounds TTFT and TPOT at the 99th percentile (450 ms, 40 ms); the model holds its mean TPOT to 40 ms, so the searched batch is larger than the run could use (the MI325X run at the same bounds measured a mean TPOT of 35 ms at 68 sequences per GPU, and at that batch the model is +22%); and the MI300X's published Interactive result is 57% of the MI325X's (1,105 against 1,946 per GPU) where their Offline results differ by 20%: the run is far below what the same stack reaches on the sister chip"},
